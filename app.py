@@ -1,0 +1,25 @@
+"""asmgeo dashboard frame: page config, the shared sidebar and navigation."""
+
+import streamlit as st
+
+from asmgeo.config import DEFAULT_DEMO_SITES
+from asmgeo.i18n import t
+from ui import data, sidebar
+from ui.feedback import asmgeo_errors, lang
+from ui.state import DEMO_NOTICE
+
+st.set_page_config(page_title="asmgeo", page_icon="⛏️", layout="wide")
+
+with asmgeo_errors():
+    built_in = data.ensure_demo()
+if built_in is not None:
+    st.session_state[DEMO_NOTICE] = t("store.demo_built", lang(), sites=f"{DEFAULT_DEMO_SITES:,}", seconds=built_in)
+if DEMO_NOTICE in st.session_state:
+    st.toast(st.session_state[DEMO_NOTICE])
+    st.info(st.session_state[DEMO_NOTICE])
+
+with asmgeo_errors():
+    sidebar.render()
+
+navigation = st.navigation([st.Page("pages/home.py", title=t("nav.home", lang()), icon="🗺️", default=True)])
+navigation.run()

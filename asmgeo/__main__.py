@@ -1,0 +1,7 @@
+"""``python -m asmgeo``."""
+
+import sys
+
+from asmgeo.cli import main
+
+sys.exit(main())

@@ -1,0 +1,45 @@
+"""Overview: the Pillar 6 choropleth of the 14 assessed countries with ASM sites on top."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from asmgeo import maps, mpf
+from asmgeo.i18n import t
+from ui import data
+from ui.feedback import asmgeo_errors, lang
+
+L = lang()
+st.title(t("home.title", L))
+st.write(t("home.intro", L))
+st.warning(t("home.notice", L), icon="⚠️")
+
+with asmgeo_errors():
+    pct = data.pillar_pct()
+    fmap = maps.overview_map(data.web_countries(), pct, data.latest_sites(), L)
+st_folium(fmap, height=580, use_container_width=True, returned_objects=[], key="home_map")
+st.caption(t("home.rule", L, rule=t("mpf.rule", L)))
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("home.pillar_table", L))
+    table = pct.merge(data.assessments()[["iso3", "country", "region"]], on="iso3")
+    st.dataframe(
+        table.assign(
+            region=table["region"].map(lambda r: t(f"region.{r}", L)),
+            illustrative=table["illustrative"].map(lambda i: t(f"mpf.status.{'illustrative' if i else 'official'}", L)),
+        )[["country", "region", "year", "pct", "illustrative"]].rename(columns={
+            "country": t("home.col.country", L), "region": t("home.col.region", L),
+            "year": t("home.col.year", L), "pct": t("home.col.pillar", L), "illustrative": t("home.col.status", L),
+        }),
+        hide_index=True,
+    )
+with right:
+    st.subheader(t("home.regional_title", L))
+    averages = data.regional_averages()
+    st.dataframe(
+        averages.assign(region=averages["region"].map(lambda r: t(f"region.{r}", L)))[
+            ["region", "implementation_pct", "scope", "countries_assessed"]
+        ].rename(columns={c: t(f"home.col.{c}", L) for c in ["region", "implementation_pct", "scope", "countries_assessed"]}),
+        hide_index=True,
+    )
+    st.caption(t("home.regional_caption", L, source=averages["source"].iloc[0]))

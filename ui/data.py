@@ -1,0 +1,80 @@
+"""Cached reads of the store for the pages; a cache entry is keyed by the store file's state."""
+
+from __future__ import annotations
+
+import os
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from asmgeo import boundaries, install, mpf, reference
+from asmgeo.demo import latest_visits
+from asmgeo.store import GeoPackageStore, open_store
+
+
+def store() -> GeoPackageStore:
+    """The configured store."""
+    return open_store()
+
+
+def _version(target: GeoPackageStore) -> tuple[str, float, int]:
+    """Changes whenever the store file (or its WAL) is written, so cached reads refresh."""
+    stamps = [os.stat(p) for p in (target.path, target.path.with_name(target.path.name + "-wal")) if p.exists()]
+    return target.location, max((s.st_mtime for s in stamps), default=0.0), sum(s.st_size for s in stamps)
+
+
+def ensure_demo() -> float | None:
+    """Build the default demo when the store is empty; returns seconds taken, or None."""
+    target = store()
+    if not install.needs_demo(target):
+        return None
+    return install.install_demo(target).seconds
+
+
+@st.cache_data(show_spinner=False)
+def _layer_counts(version: tuple) -> dict[str, int]:
+    return {info.name: info.features for info in open_store(version[0]).summary()}
+
+
+def layer_counts() -> dict[str, int]:
+    """Feature count of each layer in the store."""
+    return _layer_counts(_version(store()))
+
+
+@st.cache_data(show_spinner=False)
+def _latest_sites(version: tuple) -> gpd.GeoDataFrame:
+    return latest_visits(open_store(version[0]).read("sites"))
+
+
+def latest_sites() -> gpd.GeoDataFrame:
+    """Each site's latest visit."""
+    return _latest_sites(_version(store()))
+
+
+@st.cache_data(show_spinner=False)
+def _pillar_pct(version: tuple, scope: str) -> pd.DataFrame:
+    return mpf.latest_pct(install.read_ratings(open_store(version[0])), scope)
+
+
+def pillar_pct(scope: str = mpf.PILLAR) -> pd.DataFrame:
+    """Latest % implemented per assessed country for ``scope``."""
+    return _pillar_pct(_version(store()), scope)
+
+
+@st.cache_data(show_spinner=False)
+def web_countries() -> gpd.GeoDataFrame:
+    """Display-resolution country polygons (shipped file, read once)."""
+    return boundaries.load_countries("web")
+
+
+@st.cache_data(show_spinner=False)
+def assessments() -> pd.DataFrame:
+    """The MPF assessments reference table."""
+    return reference.assessments()
+
+
+@st.cache_data(show_spinner=False)
+def regional_averages() -> pd.DataFrame:
+    """The seed's regional averages (all six MPF areas)."""
+    return reference.regional_averages()
