@@ -31,10 +31,14 @@ UNUSED_MAP_ASSETS = frozenset({
 def asset_path(name: str) -> Path:
     """Installed file of asset ``name``; :class:`AssetError` if unknown or not installed."""
     if name not in ASSET_FILES:
-        raise AssetError(f"No offline copy is configured for the browser asset {name!r}; add it to static/package.json and ASSET_FILES.")
+        raise AssetError(
+            f"No offline copy is configured for the browser asset {name!r}; add it to static/package.json and ASSET_FILES."
+        )
     path = static_dir() / "node_modules" / ASSET_FILES[name]
     if not path.is_file():
-        raise AssetError(f"The browser asset {name!r} is not installed at {path}; run `npm ci --prefix static` (part of `make setup`).")
+        raise AssetError(
+            f"The browser asset {name!r} is not installed at {path}; run `npm ci --prefix static` (part of `make setup`)."
+        )
     return path
 
 

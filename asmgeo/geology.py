@@ -10,9 +10,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from asmgeo.sampling import points_inside
+
 SYNTHETIC_SOURCE = "synthetic demo"
 UNIT_COLUMNS = ["unit_id", "lithology", "country", "source", "geometry"]
-_MAX_SAMPLING_ROUNDS = 50
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def synthetic_units(countries: gpd.GeoDataFrame, seed: int, cells_per_country: i
     rows: list[tuple[str, str, str, str, shapely.Geometry]] = []
     for iso3, area in _country_geometries(countries).items():
         rng = np.random.default_rng(zlib.crc32(f"{seed}:{iso3}".encode()))
-        cells = _clipped_voronoi(area, _points_inside(area, int(cells_per_country), rng))
+        cells = _clipped_voronoi(area, points_inside(area, int(cells_per_country), rng))
         names = rng.choice(list(LITHOLOGIES), size=len(cells))
         rows += [
             (f"GEO-{iso3}-{i:03d}", str(name), iso3, SYNTHETIC_SOURCE, cell)
@@ -109,23 +110,6 @@ def _country_geometries(countries: gpd.GeoDataFrame) -> dict[str, shapely.Geomet
             raise ValueError(f"country {iso3!r} has no polygonal area")
         merged[str(iso3)] = area
     return merged
-
-
-def _points_inside(area: shapely.Geometry, count: int, rng: np.random.Generator) -> np.ndarray:
-    """``count`` random (lon, lat) points inside ``area``: a part drawn by area, then rejection in its box."""
-    parts = shapely.get_parts(area)
-    shapely.prepare(parts)
-    weights = shapely.area(parts) / shapely.area(parts).sum()
-    found = np.empty((0, 2))
-    for _ in range(_MAX_SAMPLING_ROUNDS):
-        picked = rng.choice(len(parts), size=max(64, 4 * count), p=weights)
-        west, south, east, north = shapely.bounds(parts[picked]).T
-        x, y = rng.uniform(west, east), rng.uniform(south, north)
-        inside = shapely.contains_xy(parts[picked], x, y)
-        found = np.vstack([found, np.column_stack([x, y])[inside]])
-        if len(found) >= count:
-            return found[:count]
-    raise ValueError(f"could not place {count} points inside a polygon with bounds {area.bounds}")
 
 
 def _clipped_voronoi(area: shapely.Geometry, points: np.ndarray) -> list[shapely.Geometry]:

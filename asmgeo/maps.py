@@ -20,7 +20,9 @@ DISPLAY_PRECISION = 3  # decimal degrees kept for display: about 100 m, finer th
 PCT_BINS = (0, 20, 40, 60, 80, 100)
 PCT_COLOURS = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")  # ColorBrewer YlGnBu 5
 NOT_ASSESSED_COLOUR = "#e3e3e3"
-MERCURY_USE_COLOURS = {"yes": "#d7301f", "no": "#2b8cbe", "unknown": "#969696"}
+MERCURY_USE_COLOURS = {"yes": "#d7191c", "no": "#ffffff", "unknown": "#969696"}
+BASEMAP_STYLE = {"fillColor": NOT_ASSESSED_COLOUR, "fillOpacity": 1.0, "color": "#9a9a9a", "weight": 0.5}
+SITE_RADIUS = 3
 WORLD_VIEW = {"location": (10.0, 0.0), "zoom_start": 2}
 
 
@@ -44,7 +46,6 @@ class DataLayer(folium.map.Layer):
             },
             onEachFeature: function (feature, layer) {
                 var p = feature.properties;
-                if (p._class) { layer.options.className = p._class; }  // before the path is created
                 if (p._popup) { layer.bindPopup(p._popup, {maxWidth: 320}); }
                 if (p._tooltip) { layer.bindTooltip(p._tooltip, {sticky: true}); }
             }
@@ -81,7 +82,9 @@ class Legend(MacroElement):
         """
     )
 
-    def __init__(self, title: str, entries: list[tuple[str, str]], note: str = "", corner: str = "bottom:24px; left:10px") -> None:
+    def __init__(
+        self, title: str, entries: list[tuple[str, str]], note: str = "", corner: str = "bottom:24px; left:10px"
+    ) -> None:
         super().__init__()
         self._name = "Legend"
         self.title = html.escape(title)
@@ -128,27 +131,35 @@ def popup_html(rows: list[tuple[str, object]]) -> str:
     return f'<table class="asmgeo-popup">{cells}</table>'
 
 
-def countries_layer(countries: gpd.GeoDataFrame, pct: pd.DataFrame, lang: str = "en") -> DataLayer:
-    """Choropleth of Pillar 6 % implemented; countries without an assessment drawn in grey."""
-    merged = countries.merge(pct[["iso3", "pct", "illustrative"]], on="iso3", how="left")
-    assessed = merged["pct"].notna()
-    status = np.where(merged["illustrative"].fillna(False).astype(bool), t("mpf.status.illustrative", lang), t("mpf.status.official", lang))
-    tooltip = [
-        html.escape(name) + (f" — {t('map.tooltip.pillar', lang)}: {value:.0f} % ({html.escape(s)})" if ok else "")
-        for name, value, s, ok in zip(merged["name"], merged["pct"].fillna(0), status, assessed)
-    ]
+def basemap_layer(countries: gpd.GeoDataFrame, lang: str = "en") -> DataLayer:
+    """Every country outline from the shipped boundaries: the basemap that needs no network."""
     properties = pd.DataFrame({
-        "iso3": merged["iso3"],
-        "_style": [
-            {"fillColor": pct_colour(value), "fillOpacity": 0.85 if ok else 0.6,
-             "color": "#333333" if ok else "#9a9a9a", "weight": 1.2 if ok else 0.5}
-            for value, ok in zip(merged["pct"], assessed)
-        ],
-        "_class": np.where(assessed, "asmgeo-country asmgeo-assessed", "asmgeo-country"),
-        "_tooltip": tooltip,
+        "iso3": countries["iso3"].to_numpy(),
+        "_style": [BASEMAP_STYLE] * len(countries),
+        "_tooltip": [html.escape(name) for name in countries["name"]],
     })
-    data = feature_collection(round_coordinates(merged), properties)
-    return DataLayer(data, name=t("map.layer.countries", lang), class_name="asmgeo-country")
+    data = feature_collection(round_coordinates(countries), properties)
+    layer = DataLayer(data, name=t("map.layer.basemap", lang), class_name="asmgeo-country asmgeo-basemap")
+    layer.control = False  # always there: nothing to switch off
+    return layer
+
+
+def choropleth_layer(countries: gpd.GeoDataFrame, pct: pd.DataFrame, lang: str = "en") -> DataLayer:
+    """Assessed countries coloured by Pillar 6 % implemented, labelled illustrative or official."""
+    assessed = countries.merge(pct[["iso3", "pct", "illustrative"]], on="iso3", how="inner")
+    status = [t(f"mpf.status.{'illustrative' if flag else 'official'}", lang) for flag in assessed["illustrative"]]
+    properties = pd.DataFrame({
+        "iso3": assessed["iso3"].to_numpy(),
+        "pct": assessed["pct"].to_numpy(),
+        "_style": [{"fillColor": pct_colour(value), "fillOpacity": 0.85, "color": "#333333", "weight": 1.2}
+                   for value in assessed["pct"]],
+        "_tooltip": [
+            f"{html.escape(name)} — {t('map.tooltip.pillar', lang)}: {value:.0f} % ({html.escape(label)})"
+            for name, value, label in zip(assessed["name"], assessed["pct"], status)
+        ],
+    })
+    data = feature_collection(round_coordinates(assessed), properties)
+    return DataLayer(data, name=t("map.layer.countries", lang), class_name="asmgeo-country asmgeo-assessed")
 
 
 def sites_layer(sites: gpd.GeoDataFrame, lang: str = "en") -> DataLayer:
@@ -161,12 +172,13 @@ def sites_layer(sites: gpd.GeoDataFrame, lang: str = "en") -> DataLayer:
     properties = pd.DataFrame({
         "site_id": sites["site_id"].to_numpy(),
         "_style": [
-            {"color": "#222222", "weight": 0.6, "fillColor": MERCURY_USE_COLOURS.get(v, "#969696"), "fillOpacity": 0.9}
+            {"color": "#222222", "weight": 0.5, "fillColor": MERCURY_USE_COLOURS.get(v, "#969696"), "fillOpacity": 0.9}
             for v in sites["mercury_use"]
         ],
         "_popup": popups,
     })
-    return DataLayer(feature_collection(round_coordinates(sites, 5), properties), name=t("map.layer.sites", lang), class_name="asmgeo-site")
+    data = feature_collection(round_coordinates(sites, 5), properties)
+    return DataLayer(data, name=t("map.layer.sites", lang), class_name="asmgeo-site", radius=SITE_RADIUS)
 
 
 def _display_value(value: object) -> object:
@@ -180,7 +192,8 @@ def overview_map(countries: gpd.GeoDataFrame, pct: pd.DataFrame, sites: gpd.GeoD
     """World map: Pillar 6 choropleth of the assessed countries, ASM sites on top, legends."""
     fmap = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, **WORLD_VIEW)
     folium.TileLayer("OpenStreetMap", name=t("map.layer.osm", lang), overlay=True, show=False).add_to(fmap)
-    countries_layer(countries, pct, lang).add_to(fmap)
+    basemap_layer(countries, lang).add_to(fmap)
+    choropleth_layer(countries, pct, lang).add_to(fmap)
     sites_layer(sites, lang).add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
     bins = [f"{low}–{high} %" for low, high in zip(PCT_BINS[:-1], PCT_BINS[1:])]
@@ -188,6 +201,7 @@ def overview_map(countries: gpd.GeoDataFrame, pct: pd.DataFrame, sites: gpd.GeoD
         t("map.legend.pillar", lang),
         [*zip(PCT_COLOURS, bins), (NOT_ASSESSED_COLOUR, t("map.legend.not_assessed", lang))],
         note=t("map.legend.illustrative", lang),
+        corner="bottom:58px; left:10px",
     ).add_to(fmap)
     Legend(
         t("map.legend.sites", lang),

@@ -162,6 +162,7 @@ def _write_atomically(path: Path, data: np.ndarray, profile: dict[str, object], 
             dst.write_colormap(1, _colour_table())
             dst.set_band_description(1, "lithology code")
             dst.update_tags(**tags)
+        os.chmod(temp, 0o644)  # GDAL's COG writer leaves the file readable by its owner only
         os.replace(temp, path)
     finally:
         temp.unlink(missing_ok=True)

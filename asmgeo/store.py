@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import warnings
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,7 +114,7 @@ class GeoPackageStore:
             raise ValueError(f"column={column!r} is not a field of layer {layer!r}")
         if not self.has_layer(layer):
             return 0
-        with self._sqlite() as connection:
+        with closing(self._sqlite()) as connection, connection:
             return connection.execute(f'DELETE FROM "{layer}" WHERE "{column}" = ?', (value,)).rowcount
 
     def read_table(self, name: str) -> pd.DataFrame:

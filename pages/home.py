@@ -3,7 +3,7 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from asmgeo import maps, mpf
+from asmgeo import maps
 from asmgeo.i18n import t
 from ui import data
 from ui.feedback import asmgeo_errors, lang
