@@ -79,7 +79,7 @@ def build_sites(countries: gpd.GeoDataFrame, n_sites: int, seed: int) -> gpd.Geo
         if count
     ]
     if not frames:
-        return gpd.GeoDataFrame(geometry=[], crs="EPSG:4326")
+        return gpd.GeoDataFrame(columns=[*SITE_COLUMNS, "geometry"], geometry="geometry", crs="EPSG:4326")
     return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs="EPSG:4326")
 
 

@@ -57,12 +57,12 @@ def install_countries(store: GeoPackageStore, world) -> None:
 
 
 def install_illustrative_ratings(store: GeoPackageStore) -> None:
-    """Replace the illustrative Pillar 6 ratings; official ratings already stored are kept."""
+    """Replace the illustrative Pillar 6 ratings; a country with official ratings keeps only those."""
     fresh = mpf.illustrative_ratings(reference.assessments())
     if store.has_layer(RATINGS_TABLE):
         kept = store.read_table(RATINGS_TABLE)
         kept = kept[~kept["illustrative"].astype(bool)]
-        fresh = pd.concat([kept, fresh], ignore_index=True)
+        fresh = pd.concat([kept, fresh[~fresh["iso3"].isin(kept["iso3"])]], ignore_index=True)
     store.write_table(RATINGS_TABLE, fresh)
 
 

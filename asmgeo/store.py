@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import sqlite3
+import threading
 import warnings
 from contextlib import closing
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import geopandas as gpd
 import pandas as pd
@@ -17,13 +21,32 @@ from asmgeo.config import store_location
 from asmgeo.errors import StoreError
 from asmgeo.schema import LAYERS, layer_spec
 
+T = TypeVar("T")
 STORE_CRS = "EPSG:4326"
+SQLITE_HEADER = b"SQLite format 3\x00"
+GPKG_APPLICATION_ID = b"GPKG"
 META_TABLE = "asmgeo_layers"
 META_COLUMNS = ["name", "source", "licence", "year", "status"]
+
+# Python's sqlite3 (used for deletes) and GDAL link different copies of SQLite; two copies in one
+# process do not see each other's file locks, so calls into the store from the threads of one
+# process (Streamlit sessions) take turns. Other processes are kept apart by SQLite's own locks.
+_PROCESS_LOCK = threading.RLock()
 
 # WAL lets readers and one writer work at once; the busy timeout makes a second writer wait
 # for the first instead of failing with "database is locked".
 pyogrio.set_gdal_config_options({"OGR_SQLITE_JOURNAL": "WAL", "OGR_SQLITE_PRAGMA": "busy_timeout=30000"})
+
+
+def _serialized(method: Callable[..., T]) -> Callable[..., T]:
+    """Run a store method while holding the process-wide store lock."""
+
+    @functools.wraps(method)
+    def locked(*args, **kwargs):
+        with _PROCESS_LOCK:
+            return method(*args, **kwargs)
+
+    return locked
 
 
 @dataclass(frozen=True)
@@ -52,25 +75,34 @@ class GeoPackageStore:
         """True when the store file is there (it may still hold no layer)."""
         return self.path.is_file()
 
+    @_serialized
     def layer_names(self) -> list[str]:
         """Names of the layers and tables in the store."""
         if not self.exists():
             return []
-        try:
-            return [str(name) for name, _ in pyogrio.list_layers(self.path)]
-        except DataSourceError as exc:
-            raise StoreError(f"The store {self.path} is not a readable GeoPackage: {exc}") from exc
+        self._check_header()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                names = [str(name) for name, _ in pyogrio.list_layers(self.path)]
+            except DataSourceError as exc:
+                raise StoreError(f"The store {self.path} is not a readable GeoPackage: {exc}") from exc
+        if caught:
+            raise StoreError(f"The store {self.path} is damaged: {caught[0].message}")
+        return names
 
     def has_layer(self, layer: str) -> bool:
         """True when ``layer`` exists in the store."""
         return layer in self.layer_names()
 
+    @_serialized
     def count(self, layer: str) -> int:
         """Number of features in ``layer`` (0 when it does not exist)."""
         if not self.has_layer(layer):
             return 0
         return int(pyogrio.read_info(self.path, layer=layer, force_feature_count=True)["features"])
 
+    @_serialized
     def read(
         self,
         layer: str,
@@ -89,6 +121,7 @@ class GeoPackageStore:
         except (DataSourceError, DataLayerError) as exc:
             raise StoreError(f"Layer {layer!r} of the store {self.path} cannot be read: {exc}") from exc
 
+    @_serialized
     def append(self, layer: str, frame: gpd.GeoDataFrame) -> int:
         """Append features in one transaction (all or none); returns how many were written."""
         layer_spec(layer)
@@ -99,6 +132,7 @@ class GeoPackageStore:
         pyogrio.write_dataframe(frame, self.path, layer=layer, driver="GPKG", append=self.has_layer(layer))
         return len(frame)
 
+    @_serialized
     def replace(self, layer: str, frame: gpd.GeoDataFrame) -> int:
         """Overwrite ``layer`` with ``frame``; returns how many features were written."""
         layer_spec(layer)
@@ -107,6 +141,7 @@ class GeoPackageStore:
         pyogrio.write_dataframe(frame, self.path, layer=layer, driver="GPKG", append=False)
         return len(frame)
 
+    @_serialized
     def delete_where(self, layer: str, column: str, value: str) -> int:
         """Delete the features of ``layer`` whose ``column`` equals ``value``; returns how many."""
         spec = layer_spec(layer)
@@ -117,11 +152,13 @@ class GeoPackageStore:
         with closing(self._sqlite()) as connection, connection:
             return connection.execute(f'DELETE FROM "{layer}" WHERE "{column}" = ?', (value,)).rowcount
 
+    @_serialized
     def read_table(self, name: str) -> pd.DataFrame:
         """An attribute (non-spatial) table, e.g. Pillar 6 ratings."""
         self._require_layer(name)
         return pd.DataFrame(pyogrio.read_dataframe(self.path, layer=name, read_geometry=False, use_arrow=True))
 
+    @_serialized
     def write_table(self, name: str, frame: pd.DataFrame) -> None:
         """Create or overwrite an attribute table."""
         if name in LAYERS:
@@ -129,6 +166,7 @@ class GeoPackageStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         pyogrio.write_dataframe(pd.DataFrame(frame), self.path, layer=name, driver="GPKG", append=False)
 
+    @_serialized
     def set_layer_meta(self, name: str, source: str, licence: str, year: str = "", status: str = "") -> None:
         """Record where a layer comes from and under which licence."""
         meta = self.layer_meta()
@@ -136,12 +174,14 @@ class GeoPackageStore:
         row = pd.DataFrame([[name, source, licence, year, status]], columns=META_COLUMNS)
         self.write_table(META_TABLE, pd.concat([meta, row], ignore_index=True).sort_values("name"))
 
+    @_serialized
     def layer_meta(self) -> pd.DataFrame:
         """Source, licence, year and status of each layer (empty when none is recorded)."""
         if not self.has_layer(META_TABLE):
             return pd.DataFrame(columns=META_COLUMNS)
         return self.read_table(META_TABLE).fillna("")
 
+    @_serialized
     def summary(self) -> list[LayerInfo]:
         """Each spatial layer present, with its feature count, geometry type, source and licence."""
         names = set(self.layer_names())
@@ -153,6 +193,13 @@ class GeoPackageStore:
             licence = meta["licence"].get(layer, "") if not meta.empty else ""
             infos.append(LayerInfo(layer, int(info["features"]), info["geometry_type"], source, licence))
         return infos
+
+    def _check_header(self) -> None:
+        """Raise a :class:`StoreError` unless the file starts like a GeoPackage (SQLite, id GPKG)."""
+        with open(self.path, "rb") as handle:
+            head = handle.read(72)
+        if not head.startswith(SQLITE_HEADER) or head[68:72] != GPKG_APPLICATION_ID:
+            raise StoreError(f"The store {self.path} is not a GeoPackage file.")
 
     def _require_layer(self, name: str) -> None:
         """Raise a :class:`StoreError` that names the store when ``name`` is absent."""

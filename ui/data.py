@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 
 import geopandas as gpd
 import pandas as pd
@@ -24,12 +25,18 @@ def _version(target: GeoPackageStore) -> tuple[str, float, int]:
     return target.location, max((s.st_mtime for s in stamps), default=0.0), sum(s.st_size for s in stamps)
 
 
+_DEMO_LOCK = threading.Lock()  # two first visitors at once must not both build the demo
+
+
 def ensure_demo() -> float | None:
     """Build the default demo when the store is empty; returns seconds taken, or None."""
     target = store()
     if not install.needs_demo(target):
         return None
-    return install.install_demo(target).seconds
+    with _DEMO_LOCK:
+        if not install.needs_demo(target):
+            return None
+        return install.install_demo(target).seconds
 
 
 @st.cache_data(show_spinner=False)

@@ -1,0 +1,185 @@
+"""install_demo: fills a store with boundaries, ratings, demo layers and geology rasters; reruns cleanly."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import pytest
+import rasterio
+import shapely
+
+from asmgeo import install, mpf, reference
+from asmgeo.store import GeoPackageStore, open_store
+
+N_SITES = 300
+DEMO_LAYERS = ("sites", "mercury", "tailings", "geology_units")
+# The rasters' resolution only changes how long the test takes, not what is written.
+FAST_RESOLUTION_DEG = 0.25
+
+
+def _configure(monkeypatch, folder) -> GeoPackageStore:
+    monkeypatch.setenv("ASMGEO_STORE", str(folder / "s.gpkg"))
+    monkeypatch.setenv("ASMGEO_RASTER_DIR", str(folder / "rasters"))
+    monkeypatch.setattr(install, "GEOLOGY_RESOLUTION_DEG", FAST_RESOLUTION_DEG)
+    return open_store()
+
+
+def _field_site() -> gpd.GeoDataFrame:
+    """One real-looking survey record near Kédougou, Senegal."""
+    return gpd.GeoDataFrame(
+        {
+            "site_id": ["SEN-FIELD-1"], "commodity": ["gold"],
+            "survey_date": pd.to_datetime(["2024-02-03"]).astype("datetime64[ms]"),
+            "name": ["Bantaco"], "country": ["SEN"], "legal_status": ["informal"], "mining_method": ["hard_rock"],
+            "workers": [120], "women": [40], "mercury_use": ["yes"], "practices": ["whole_ore_amalgamation"],
+            "source": ["field survey"],
+        },
+        geometry=[shapely.Point(-12.18, 12.55)], crs="EPSG:4326",
+    )
+
+
+def _official_ratings() -> pd.DataFrame:
+    """Official ratings for Senegal's 2016 assessment: 6.1 all yes, the rest partial or no."""
+    values = {item: ("yes" if area == "6.1" else "partial" if area == "6.2" else "no")
+              for item, area in mpf.ITEM_AREA.items()}
+    return pd.DataFrame(
+        [("SEN", item, 2016, value, "assessment wording", "IGF MPF assessment Senegal (2016)", False)
+         for item, value in values.items()],
+        columns=mpf.RATING_COLUMNS,
+    )
+
+
+def _demo_counts(store: GeoPackageStore) -> dict[str, int]:
+    return {name: len(store.read(name, where="source = 'synthetic demo'")) for name in DEMO_LAYERS}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        folder = tmp_path_factory.mktemp("installed")
+        store = _configure(monkeypatch, folder)
+        report = install.install_demo(store, n_sites=N_SITES)
+        yield store, report, folder
+
+
+@pytest.fixture(scope="module")
+def rebuilt(tmp_path_factory):
+    """Install, add a field record and official ratings, install again."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        store = _configure(monkeypatch, tmp_path_factory.mktemp("rebuilt"))
+        install.install_demo(store, n_sites=N_SITES)
+        first = {"counts": {n: store.count(n) for n in (*DEMO_LAYERS, "countries")}, "demo": _demo_counts(store),
+                 "ratings": install.read_ratings(store)}
+        store.append("sites", _field_site())
+        store.write_table(install.RATINGS_TABLE, pd.concat([first["ratings"], _official_ratings()], ignore_index=True))
+        install.install_demo(store, n_sites=N_SITES)
+        yield store, first
+
+
+def test_install_writes_every_layer(built):
+    store, report, _ = built
+    for name in (*DEMO_LAYERS, "countries"):
+        assert store.count(name) > 0, name
+        assert report.counts[name] == store.count(name), name
+    assert store.read("sites")["site_id"].nunique() == N_SITES
+    iso3 = set(pyogrio.read_dataframe(store.path, layer="countries", columns=["iso3"], read_geometry=False)["iso3"])
+    assert set(reference.assessed_iso3()) <= iso3
+    assert set(store.read("geology_units")["country"]) == set(reference.assessed_iso3())
+
+
+def test_every_spatial_layer_is_epsg_4326_and_has_provenance(built):
+    store, _, _ = built
+    summary = {info.name: info for info in store.summary()}
+    assert set(summary) == {*DEMO_LAYERS, "countries"}
+    for name, info in summary.items():
+        assert pyogrio.read_info(store.path, layer=name)["crs"] == "EPSG:4326", name
+        assert info.source and info.licence, name
+    assert all(summary[name].source == "synthetic demo" for name in DEMO_LAYERS)
+
+
+def test_install_writes_illustrative_pillar6_ratings(built):
+    store, _, _ = built
+    ratings = install.read_ratings(store)
+    mpf.check_ratings(ratings)
+    assert len(ratings) == 14 * 12
+    assert set(ratings["iso3"]) == set(reference.assessed_iso3())
+    assert ratings["illustrative"].all()
+    assert len(mpf.latest_pct(ratings)) == 14
+
+
+def test_one_geology_cog_per_region(built):
+    _, report, folder = built
+    expected = {folder / "rasters" / f"geology_{region}.tif" for region in ("africa", "lac", "asia")}
+    assert set(report.rasters) == expected
+    for path in expected:
+        assert path.is_file(), path
+        with rasterio.open(path) as src:
+            assert src.crs.to_epsg() == 4326
+            assert src.tags(ns="IMAGE_STRUCTURE").get("LAYOUT") == "COG"
+            assert src.read(1).max() > 0  # some geology drawn
+
+
+def test_needs_demo_on_an_empty_store_and_not_after(built, tmp_path, monkeypatch):
+    empty = GeoPackageStore(tmp_path / "empty.gpkg")
+    assert install.needs_demo(empty) is True
+    store, _, _ = built
+    assert install.needs_demo(store) is False
+
+
+def test_rerun_replaces_the_demo_rows_instead_of_doubling_them(rebuilt):
+    store, first = rebuilt
+    assert _demo_counts(store) == first["demo"]
+    for name in ("mercury", "tailings", "geology_units", "countries"):
+        assert store.count(name) == first["counts"][name], name
+    assert store.count("sites") == first["counts"]["sites"] + 1  # + the field record
+
+
+def test_rerun_keeps_field_survey_rows(rebuilt):
+    store, _ = rebuilt
+    kept = store.read("sites", where="source <> 'synthetic demo'")
+    assert kept["site_id"].tolist() == ["SEN-FIELD-1"]
+    assert kept["name"].tolist() == ["Bantaco"] and kept["workers"].tolist() == [120]
+
+
+def test_rerun_keeps_official_ratings(rebuilt):
+    store, _ = rebuilt
+    ratings = install.read_ratings(store)
+    official = ratings[~ratings["illustrative"]].reset_index(drop=True)
+    pd.testing.assert_frame_equal(official, _official_ratings(), check_dtype=False)
+
+
+def test_rerun_does_not_duplicate_illustrative_ratings(rebuilt):
+    store, _ = rebuilt
+    ratings = install.read_ratings(store)
+    illustrative = ratings[ratings["illustrative"]]
+    assert not illustrative.duplicated(["iso3", "year", "item"]).any()
+
+
+def test_official_ratings_are_what_the_map_shows_after_a_rebuild(rebuilt):
+    """A ministry's official ratings replace the illustrative ones of that country (DESIGN §2).
+
+    Expected Senegal pillar figure from the rule: 3 yes, 5 partial, 4 no over 12 items.
+    """
+    store, _ = rebuilt
+    latest = mpf.latest_pct(install.read_ratings(store)).set_index("iso3")
+    expected = 100 * (3 * 1 + 5 * 0.5 + 4 * 0) / 12
+    assert latest.loc["SEN", "pct"] == pytest.approx(expected, abs=0.05)
+    assert latest.loc["SEN", "items_rated"] == 12
+    assert not latest.loc["SEN", "illustrative"]
+    # the other countries still show their illustrative figures
+    assert latest.drop(index="SEN")["illustrative"].all()
+
+
+def test_install_with_zero_sites_writes_empty_demo_layers(tmp_path, monkeypatch):
+    store = _configure(monkeypatch, tmp_path)
+    report = install.install_demo(store, n_sites=0)
+    assert report.counts["sites"] == report.counts["mercury"] == report.counts["tailings"] == 0
+    assert store.count("sites") == 0 and store.count("countries") > 0
+
+
+def test_install_rejects_a_negative_number_of_sites(tmp_path, monkeypatch):
+    store = _configure(monkeypatch, tmp_path)
+    with pytest.raises(ValueError, match="-3"):
+        install.install_demo(store, n_sites=-3)
+    assert not store.exists()
