@@ -6,8 +6,10 @@ from asmgeo.config import DEFAULT_DEMO_SITES
 from asmgeo.i18n import t
 from ui import data, sidebar
 from ui.feedback import asmgeo_errors, lang
+from ui.frame import leave_legacy_pages_mode
 from ui.state import DEMO_NOTICE
 
+leave_legacy_pages_mode()
 st.set_page_config(page_title="asmgeo", page_icon="⛏️", layout="wide")
 
 with asmgeo_errors():
@@ -15,7 +17,6 @@ with asmgeo_errors():
 if built_in is not None:
     st.session_state[DEMO_NOTICE] = t("store.demo_built", lang(), sites=f"{DEFAULT_DEMO_SITES:,}", seconds=built_in)
 if DEMO_NOTICE in st.session_state:
-    st.toast(st.session_state[DEMO_NOTICE])
     st.info(st.session_state[DEMO_NOTICE])
 
 with asmgeo_errors():

@@ -15,6 +15,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sidebar.data_status": "Data status",
         "sidebar.store": "Store: {location}",
         "sidebar.layer_count": "{layer}: {count} features",
+        "sidebar.site_visits": "The sites layer holds one feature per visit; {sites} distinct sites.",
         "sidebar.demo_label": "Demo data: synthetic sites and illustrative Pillar 6 ratings.",
         "store.demo_built": "The store was empty, so a synthetic demo ({sites} sites) was built: {seconds:.1f} s.",
         "home.title": "ASM sites and the MPF Pillar 6 record",

@@ -7,7 +7,9 @@ from asmgeo import maps
 from asmgeo.i18n import t
 from ui import data
 from ui.feedback import asmgeo_errors, lang
+from ui.frame import leave_legacy_pages_mode
 
+leave_legacy_pages_mode()
 L = lang()
 st.title(t("home.title", L))
 st.write(t("home.intro", L))

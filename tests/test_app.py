@@ -4,10 +4,9 @@ Every test points ``ASMGEO_STORE`` / ``ASMGEO_RASTER_DIR`` at a temp dir, so the
 ``data/asmgeo.gpkg`` is never touched. The populated store is built once per module.
 
 Note on ``pages/``: a folder named ``pages`` beside ``app.py`` puts Streamlit into its legacy
-(MPA v1) mode until ``st.navigation`` is first called in the process. A running server leaves that
-mode after its first script run, but ``AppTest`` resets the flag before *every* run, so from the
-second run on it would execute the page file alone, without ``app.py`` (no sidebar, no demo
-build). The autouse fixture :func:`_navigation_v2` keeps ``AppTest`` in the server's steady state.
+(MPA v1) mode until ``st.navigation`` is first called, and ``AppTest`` resets that mode before
+every run. ``ui.frame.leave_legacy_pages_mode`` reruns such a run through app.py, so these tests
+also check that every page gets the frame (sidebar, demo build) on every run.
 """
 
 from __future__ import annotations
@@ -36,18 +35,6 @@ MAP_COMPONENT = "streamlit_folium"
 
 
 # --------------------------------------------------------------------------- fixtures
-
-
-@pytest.fixture(autouse=True)
-def _navigation_v2(monkeypatch):
-    """Keep Streamlit out of legacy ``pages/`` mode on every AppTest run (see module docstring)."""
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
 
 
 @pytest.fixture(autouse=True)
@@ -175,8 +162,11 @@ def test_home_regional_averages_cover_all_six_areas(home):
     assert any("all six MPF thematic areas" in c for c in _texts(home.main.caption)), _texts(home.main.caption)
 
 
-def test_warm_rerun_time(demo_store, capsys):
-    """Not a timed test: prints the median of a few warm runs (store built, caches filled)."""
+def test_warm_rerun_time(demo_store, request, record_property):
+    """Not a timed test: the median of a few warm runs (store built, caches filled).
+
+    Shown with ``pytest -s``, and recorded as the JUnit property ``warm_run_seconds``.
+    """
     at = AppTest.from_file(APP, default_timeout=RUN_TIMEOUT_S)
     at.run()
     seconds = []
@@ -186,9 +176,11 @@ def test_warm_rerun_time(demo_store, capsys):
         seconds.append(time.perf_counter() - started)
         _no_exception(at)
     assert at.sidebar.selectbox, "a rerun dropped the frame (app.py's sidebar)"
-    with capsys.disabled():
-        print(f"\n[test_app] warm at.run(): median {statistics.median(seconds):.2f} s "
-              f"over {len(seconds)} runs ({', '.join(f'{s:.2f}' for s in seconds)})")
+    record_property("warm_run_seconds", round(statistics.median(seconds), 3))
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(f"\n[test_app] warm at.run(): median {statistics.median(seconds):.2f} s over "
+                            f"{len(seconds)} runs ({', '.join(f'{s:.2f}' for s in seconds)})")
 
 
 # ------------------------------------------------------------------- empty store

@@ -17,6 +17,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -98,6 +99,20 @@ def _stop_process_group(proc: subprocess.Popen) -> None:
 
 @pytest.fixture(scope="session")
 def streamlit_server(request):
+    """A ``streamlit run app.py`` shared by the session, on an empty temp store; its base URL."""
+    with serve_app(request) as base_url:
+        yield base_url
+
+
+@pytest.fixture
+def fresh_server(request):
+    """A server of its own for one test, started on an empty temp store; its base URL."""
+    with serve_app(request) as base_url:
+        yield base_url
+
+
+@contextmanager
+def serve_app(request):
     """Start ``streamlit run app.py`` on a free port with an empty temp store; yield its base URL.
 
     The temp dir (store, rasters, ``streamlit.log``) is removed afterwards unless a test failed.
