@@ -22,5 +22,8 @@ if DEMO_NOTICE in st.session_state:
 with asmgeo_errors():
     sidebar.render()
 
-navigation = st.navigation([st.Page("pages/home.py", title=t("nav.home", lang()), icon="🗺️", default=True)])
+navigation = st.navigation([
+    st.Page("pages/home.py", title=t("nav.home", lang()), icon=":material/public:", default=True),
+    st.Page("pages/explorer.py", title=t("nav.explorer", lang()), icon=":material/layers:"),
+])
 navigation.run()

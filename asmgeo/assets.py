@@ -7,6 +7,7 @@ Streamlit at ``/app/static``; :func:`localize` points the map at those copies.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +21,11 @@ from asmgeo.errors import AssetError
 ASSET_FILES: dict[str, str] = {
     "leaflet": "leaflet/dist/leaflet.js",
     "leaflet_css": "leaflet/dist/leaflet.css",
+    "leaflet_draw_js": "leaflet-draw/dist/leaflet.draw.js",
+    "leaflet_draw_css": "leaflet-draw/dist/leaflet.draw.css",
+    "markerclusterjs": "leaflet.markercluster/dist/leaflet.markercluster.js",
+    "markerclustercss": "leaflet.markercluster/dist/MarkerCluster.css",
+    "markerclusterdefaultcss": "leaflet.markercluster/dist/MarkerCluster.Default.css",
 }
 # folium.Map loads these for marker icons and Bootstrap popups; asmgeo maps use neither.
 UNUSED_MAP_ASSETS = frozenset({
@@ -67,3 +73,27 @@ def _elements_with_assets(element: Element) -> Iterator[Element]:
         yield element
     for child in element._children.values():
         yield from _elements_with_assets(child)
+
+
+# File types an inlined stylesheet may reference (Leaflet's layer and marker images, plugin sprites, fonts)
+DATA_URI_TYPES: dict[str, str] = {
+    ".png": "image/png", ".gif": "image/gif", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+    ".svg": "image/svg+xml", ".cur": "image/x-icon", ".ico": "image/x-icon",
+    ".woff": "font/woff", ".woff2": "font/woff2", ".ttf": "font/ttf", ".otf": "font/otf",
+}
+
+
+def asset_text(name: str) -> str:
+    """Content (UTF-8 text) of the installed file of asset ``name``."""
+    return asset_path(name).read_text(encoding="utf-8")
+
+
+def asset_data_uri(path: str | Path) -> str:
+    """The file at ``path`` as a base64 ``data:`` URI; :class:`AssetError` if missing or of unknown type."""
+    path = Path(path)
+    mime = DATA_URI_TYPES.get(path.suffix.lower())
+    if mime is None:
+        raise AssetError(f"The browser asset file {path} has no known data: URI type; known: {', '.join(DATA_URI_TYPES)}.")
+    if not path.is_file():
+        raise AssetError(f"The browser asset file {path} is not installed; run `npm ci --prefix static` (part of `make setup`).")
+    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"

@@ -144,14 +144,15 @@ def basemap_layer(countries: gpd.GeoDataFrame, lang: str = "en") -> DataLayer:
     return layer
 
 
-def choropleth_layer(countries: gpd.GeoDataFrame, pct: pd.DataFrame, lang: str = "en") -> DataLayer:
+def choropleth_layer(countries: gpd.GeoDataFrame, pct: pd.DataFrame, lang: str = "en",
+                     fill_opacity: float = 0.85) -> DataLayer:
     """Assessed countries coloured by Pillar 6 % implemented, labelled illustrative or official."""
     assessed = countries.merge(pct[["iso3", "pct", "illustrative"]], on="iso3", how="inner")
     status = [t(f"mpf.status.{'illustrative' if flag else 'official'}", lang) for flag in assessed["illustrative"]]
     properties = pd.DataFrame({
         "iso3": assessed["iso3"].to_numpy(),
         "pct": assessed["pct"].to_numpy(),
-        "_style": [{"fillColor": pct_colour(value), "fillOpacity": 0.85, "color": "#333333", "weight": 1.2}
+        "_style": [{"fillColor": pct_colour(value), "fillOpacity": fill_opacity, "color": "#333333", "weight": 1.2}
                    for value in assessed["pct"]],
         "_tooltip": [
             f"{html.escape(name)} — {t('map.tooltip.pillar', lang)}: {value:.0f} % ({html.escape(label)})"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import folium
 import pytest
-from folium.plugins import MarkerCluster
+from folium.plugins import MarkerCluster, Terminator
 
 from asmgeo import assets
 from asmgeo.errors import AssetError
@@ -68,8 +68,8 @@ def test_localize_follows_the_static_url_setting(monkeypatch):
 
 def test_localize_refuses_a_plugin_it_has_no_offline_copy_of():
     fmap = folium.Map(tiles=None)
-    MarkerCluster().add_to(fmap)
-    with pytest.raises(AssetError, match="markerclusterjs"):
+    Terminator().add_to(fmap)  # a plugin whose library static/package.json does not install
+    with pytest.raises(AssetError, match="terminator"):
         assets.localize(fmap)
 
 
@@ -93,6 +93,6 @@ def test_the_installed_files_exist():
     for name, relative in assets.ASSET_FILES.items():
         path = assets.asset_path(name)
         assert path == static / relative
-        assert path.is_file() and path.stat().st_size > 1000, name
+        assert path.is_file() and path.stat().st_size > 100, name
         assert assets.asset_url(name) == f"/app/static/node_modules/{relative}"
     assert "Leaflet" in (static / assets.ASSET_FILES["leaflet"]).read_text(encoding="utf-8")[:2000]

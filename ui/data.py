@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import os
 import threading
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from asmgeo import boundaries, install, mpf, reference
+from asmgeo import boundaries, install, mpf, practices, query, reference
+from asmgeo.config import raster_dir
 from asmgeo.demo import latest_visits
+from asmgeo.generalize import generalize, tolerance_for_zoom
+from asmgeo.schema import layer_spec
 from asmgeo.store import GeoPackageStore, open_store
 
 
@@ -85,3 +89,49 @@ def assessments() -> pd.DataFrame:
 def regional_averages() -> pd.DataFrame:
     """The seed's regional averages (all six MPF areas)."""
     return reference.regional_averages()
+
+
+# The explorer's frames can hold a million rows: st.cache_resource shares one copy between
+# sessions instead of unpickling a copy per call. Callers never modify them (filters copy).
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _explorer_sites(version: tuple) -> gpd.GeoDataFrame:
+    return query.latest_sites(open_store(version[0]).read("sites"), practices.load_rules())
+
+
+def explorer_sites() -> gpd.GeoDataFrame:
+    """Each site's latest visit, with its practice class and number of visits."""
+    return _explorer_sites(_version(store()))
+
+
+@st.cache_resource(show_spinner=False, max_entries=6)
+def _layer(version: tuple, name: str) -> gpd.GeoDataFrame:
+    target = open_store(version[0])
+    if not target.has_layer(name):
+        return gpd.GeoDataFrame(columns=[*layer_spec(name).field_names, "geometry"], geometry="geometry", crs="EPSG:4326")
+    return target.read(name)
+
+
+def layer(name: str) -> gpd.GeoDataFrame:
+    """A whole store layer (mercury, tailings, geology_units), shared read-only."""
+    return _layer(_version(store()), name)
+
+
+@st.cache_resource(show_spinner=False)
+def full_countries() -> gpd.GeoDataFrame:
+    """Full-resolution country polygons (shipped file, read once)."""
+    return boundaries.load_countries("full")
+
+
+@st.cache_resource(show_spinner=False, max_entries=24)
+def assessed_countries(zoom: int) -> gpd.GeoDataFrame:
+    """The assessed countries generalised for ``zoom`` (shared borders stay shared)."""
+    world = full_countries()
+    assessed = world[world["iso3"].isin(reference.assessed_iso3())].reset_index(drop=True)
+    return generalize(assessed, tolerance_for_zoom(zoom))
+
+
+def raster_paths() -> list[Path]:
+    """The geology rasters beside the store."""
+    folder = raster_dir(store().path)
+    return sorted(folder.glob("geology_*.tif")) if folder.is_dir() else []

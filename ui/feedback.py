@@ -31,3 +31,8 @@ def guarded(function: Callable, *args, **kwargs):
     """Call ``function``; an :class:`AsmgeoError` becomes an error box instead of a traceback."""
     with asmgeo_errors():
         return function(*args, **kwargs)
+
+
+def plain(text: str) -> str:
+    """``text`` with Markdown's special characters escaped, for user input shown by st.* calls."""
+    return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>~$" else c for c in text)

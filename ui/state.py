@@ -2,3 +2,23 @@
 
 LANG = "asmgeo.lang"
 DEMO_NOTICE = "asmgeo.demo_notice"
+
+# Map explorer widgets and remembered view
+EXPLORER_INIT = "explorer.initialised"
+EXPLORER_SCOPE = "explorer.scope"
+EXPLORER_SCOPE_VALUE = "explorer.scope_value"
+EXPLORER_LAYERS = "explorer.layers"
+EXPLORER_PILLAR = "explorer.pillar_scope"
+EXPLORER_STYLE = "explorer.site_style"
+EXPLORER_COMMODITIES = "explorer.commodities"
+EXPLORER_LEGAL = "explorer.legal_statuses"
+EXPLORER_PRACTICE = "explorer.practice_classes"
+EXPLORER_MERCURY = "explorer.mercury_use"
+EXPLORER_WORKERS = "explorer.workers"
+EXPLORER_DATES = "explorer.dates"
+EXPLORER_OPACITY = "explorer.raster_opacity"
+EXPLORER_VIEW = "explorer.view"
+EXPLORER_FITTED = "explorer.fitted_scope"
+EXPLORER_MAP = "explorer.map"
+EXPLORER_BOUNDS = "explorer.bounds"
+EXPLORER_REQUEST = "explorer.requested_view"

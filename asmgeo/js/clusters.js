@@ -1,0 +1,20 @@
+// data: {rows: [[lat, lon, count, styleIndex, total]], colours: [...], className: "...",
+//        unit: "sites", totalLabel: "kg Hg/yr" or null}
+data.rows.forEach(function (r) {
+  var radius = 6 + 4 * Math.log10(r[2] + 1);
+  var circle = L.circleMarker([r[0], r[1]], {
+    radius: radius, color: "#333333", weight: 1, fillOpacity: 0.8,
+    fillColor: data.colours[r[3]], className: data.className
+  });
+  var text = r[2].toLocaleString() + " " + data.unit;
+  if (data.totalLabel) { text += " · " + Math.round(r[4]).toLocaleString() + " " + data.totalLabel; }
+  circle.bindTooltip(text);
+  circle.on("click", function (e) { e.target._map.setView(e.latlng, e.target._map.getZoom() + 2); });
+  layer.addLayer(circle);
+  if (r[2] > 1) {
+    layer.addLayer(L.marker([r[0], r[1]], {
+      interactive: false,
+      icon: L.divIcon({className: "asmgeo-cluster-label", html: "", iconSize: [40, 16], iconAnchor: [20, 8]})
+    }).on("add", function (e) { e.target.getElement().textContent = r[2].toLocaleString(); }));
+  }
+});
