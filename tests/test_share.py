@@ -25,7 +25,7 @@ from asmgeo.share import (
 )
 
 ECUADOR = ExplorerState(
-    scope="country", scope_value="ECU", layers=("countries", "sites"), commodities=("gold", "diamond"),
+    scope="country", scope_value="ECU", layers=("countries", "sites", "tailings"), commodities=("gold", "diamond"),
     dates=(dt.date(2021, 1, 1), dt.date(2024, 12, 31)), workers=(10, 500), view=(-1.5, -78.2, 7),
 )
 
@@ -71,7 +71,7 @@ def test_the_default_state_is_an_empty_query():
 def test_the_query_is_compact_ordered_and_readable():
     params = to_query_params(ECUADOR)
     assert params == {
-        "scope": "country", "value": "ECU", "layers": "countries,sites", "commodity": "gold,diamond",
+        "scope": "country", "value": "ECU", "layers": "countries,sites,tailings", "commodity": "gold,diamond",
         "workers": "10-500", "from": "2021-01-01", "to": "2024-12-31", "view": "-1.5,-78.2,7",
     }
     assert list(params) == [key for key in KEYS if key in params]
