@@ -28,6 +28,7 @@ from asmgeo.i18n import t, t_value
 
 BASEMAP_TOLERANCE_DEG = 0.3  # the constant world outline; finer detail comes with the data layers
 WORLD_VIEW = ((15.0, 10.0), 2)  # centre (lat, lon) and zoom of the whole-world scope
+WORLD_BOUNDS = (-180.0, -60.0, 180.0, 85.0)
 MAX_POINTS = 2000  # individual features drawn when at most this many are in view, else clusters
 RASTER_MAX_PX = 1024
 ONLINE_TILES = {
@@ -95,16 +96,21 @@ class View:
     zoom: int
 
 
+def _nothing() -> gpd.GeoDataFrame:
+    """An empty layer."""
+    return gpd.GeoDataFrame(geometry=[], crs="EPSG:4326")
+
+
 @dataclass(frozen=True)
 class Layers:
-    """The filtered data the explorer may draw; empty frames are fine."""
+    """The filtered data the explorer may draw; a layer not given is empty."""
 
     countries: gpd.GeoDataFrame
     pct: pd.DataFrame
     sites: gpd.GeoDataFrame
-    mercury: gpd.GeoDataFrame
-    tailings: gpd.GeoDataFrame
-    geology_units: gpd.GeoDataFrame
+    mercury: gpd.GeoDataFrame = field(default_factory=_nothing)
+    tailings: gpd.GeoDataFrame = field(default_factory=_nothing)
+    geology_units: gpd.GeoDataFrame = field(default_factory=_nothing)
     rasters: list[Path] = field(default_factory=list)
 
 

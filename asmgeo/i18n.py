@@ -21,7 +21,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "nav.explorer": "Map explorer",
         "explorer.title": "Map explorer",
         "explorer.url_warning": "Part of the link was ignored: {reason}",
-        "explorer.notice": "Sites are grouped into clusters until few enough are in view; click a cluster to zoom in. Draw a rectangle or polygon to summarise an area. Demo sites are synthetic and Pillar 6 ratings illustrative.",
+        "explorer.notice": (
+            "Sites are grouped into clusters until few enough are in view; click a cluster to zoom in. "
+            "Draw a rectangle or polygon to summarise an area. Demo sites are synthetic and Pillar 6 "
+            "ratings illustrative."
+        ),
         "explorer.scope": "Scope",
         "explorer.scope.world": "World",
         "explorer.scope.region": "Region",
@@ -53,7 +57,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "explorer.download.csv": "Sites (CSV)",
         "explorer.download.html": "This map (offline HTML)",
         "explorer.export.date": "Exported on {date}.",
-        "explorer.export.sources": "Sources: country boundaries from Natural Earth (public domain); sites, mercury, tailings and geology from the asmgeo store, whose source column names each record's origin; Pillar 6 ratings as labelled.",
+        "explorer.export.sources": (
+            "Sources: country boundaries from Natural Earth (public domain); sites, mercury, tailings "
+            "and geology from the asmgeo store, whose source column names each record's origin; "
+            "Pillar 6 ratings as labelled."
+        ),
         "home.title": "ASM sites and the MPF Pillar 6 record",
         "home.intro": (
             "The 14 countries assessed against the IGF Mining Policy Framework, coloured by the "
@@ -65,6 +73,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "the ASM sites are a synthetic demo. Replace them with official ratings and field surveys."
         ),
         "home.rule": "% implemented: {rule}",
+        "home.to_explorer": "Open the map explorer: every layer, filters, area summaries and downloads",
         "home.regional_title": "Regional averages of MPF implementation",
         "home.regional_caption": (
             "These averages cover all six MPF thematic areas, not Pillar 6 alone. Source: {source}."

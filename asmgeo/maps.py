@@ -1,4 +1,4 @@
-"""folium map builders: layers styled from data, legends, and the overview map."""
+"""Map building blocks: GeoJSON layers styled from data, the offline basemap, the Pillar 6 choropleth."""
 
 from __future__ import annotations
 
@@ -10,20 +10,15 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import MacroElement
 from jinja2 import Template
 
-from asmgeo.assets import localize
 from asmgeo.i18n import t
 
 DISPLAY_PRECISION = 3  # decimal degrees kept for display: about 100 m, finer than any overview zoom
 PCT_BINS = (0, 20, 40, 60, 80, 100)
 PCT_COLOURS = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")  # ColorBrewer YlGnBu 5
 NOT_ASSESSED_COLOUR = "#e3e3e3"
-MERCURY_USE_COLOURS = {"yes": "#d7191c", "no": "#ffffff", "unknown": "#969696"}
 BASEMAP_STYLE = {"fillColor": NOT_ASSESSED_COLOUR, "fillOpacity": 1.0, "color": "#9a9a9a", "weight": 0.5}
-SITE_RADIUS = 3
-WORLD_VIEW = {"location": (10.0, 0.0), "zoom_start": 2}
 
 
 class DataLayer(folium.map.Layer):
@@ -62,37 +57,6 @@ class DataLayer(folium.map.Layer):
         self.radius = radius
 
 
-class Legend(MacroElement):
-    """A legend box in a map corner: a title, coloured entries and an optional note."""
-
-    _template = Template(
-        """
-        {% macro html(this, kwargs) %}
-        <div class="asmgeo-legend" style="position:absolute; z-index:1000; {{ this.corner }};
-             background:rgba(255,255,255,0.92); padding:8px 10px; border-radius:4px;
-             font:13px/1.35 sans-serif; box-shadow:0 1px 4px rgba(0,0,0,0.3); max-width:260px;">
-          <div style="font-weight:bold; margin-bottom:4px;">{{ this.title }}</div>
-          {% for colour, label in this.entries %}
-          <div><span style="display:inline-block; width:14px; height:14px; margin-right:6px;
-               vertical-align:middle; border:1px solid #777; background:{{ colour }};"></span>{{ label }}</div>
-          {% endfor %}
-          {% if this.note %}<div style="margin-top:4px; font-style:italic;">{{ this.note }}</div>{% endif %}
-        </div>
-        {% endmacro %}
-        """
-    )
-
-    def __init__(
-        self, title: str, entries: list[tuple[str, str]], note: str = "", corner: str = "bottom:24px; left:10px"
-    ) -> None:
-        super().__init__()
-        self._name = "Legend"
-        self.title = html.escape(title)
-        self.entries = [(html.escape(colour), html.escape(label)) for colour, label in entries]
-        self.note = html.escape(note)
-        self.corner = corner
-
-
 def round_coordinates(frame: gpd.GeoDataFrame, decimals: int = DISPLAY_PRECISION) -> gpd.GeoDataFrame:
     """Round coordinates for display; shared borders stay shared because both sides round alike."""
     rounded = shapely.transform(frame.geometry.to_numpy(), lambda xy: np.round(xy, decimals))
@@ -120,15 +84,6 @@ def pct_colour(pct: float | None) -> str:
         return NOT_ASSESSED_COLOUR
     index = int(np.searchsorted(PCT_BINS[1:-1], pct, side="right"))
     return PCT_COLOURS[index]
-
-
-def popup_html(rows: list[tuple[str, object]]) -> str:
-    """An HTML table of label/value rows; every value is escaped, so data never becomes markup."""
-    cells = "".join(
-        f"<tr><th>{html.escape(str(label))}</th><td>{html.escape('' if pd.isna(value) else str(value))}</td></tr>"
-        for label, value in rows
-    )
-    return f'<table class="asmgeo-popup">{cells}</table>'
 
 
 def basemap_layer(countries: gpd.GeoDataFrame, lang: str = "en") -> DataLayer:
@@ -161,52 +116,3 @@ def choropleth_layer(countries: gpd.GeoDataFrame, pct: pd.DataFrame, lang: str =
     })
     data = feature_collection(round_coordinates(assessed), properties)
     return DataLayer(data, name=t("map.layer.countries", lang), class_name="asmgeo-country asmgeo-assessed")
-
-
-def sites_layer(sites: gpd.GeoDataFrame, lang: str = "en") -> DataLayer:
-    """ASM sites (latest visit each) as circle markers coloured by mercury use."""
-    fields = ["site_id", "name", "commodity", "legal_status", "workers", "women", "mercury_use", "survey_date", "source"]
-    popups = [
-        popup_html([(t(f"map.popup.{f}", lang), _display_value(row[f])) for f in fields])
-        for row in sites[fields].to_dict("records")
-    ]
-    properties = pd.DataFrame({
-        "site_id": sites["site_id"].to_numpy(),
-        "_style": [
-            {"color": "#222222", "weight": 0.5, "fillColor": MERCURY_USE_COLOURS.get(v, "#969696"), "fillOpacity": 0.9}
-            for v in sites["mercury_use"]
-        ],
-        "_popup": popups,
-    })
-    data = feature_collection(round_coordinates(sites, 5), properties)
-    return DataLayer(data, name=t("map.layer.sites", lang), class_name="asmgeo-site", radius=SITE_RADIUS)
-
-
-def _display_value(value: object) -> object:
-    """Dates as ISO dates; everything else as it is."""
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
-    return value
-
-
-def overview_map(countries: gpd.GeoDataFrame, pct: pd.DataFrame, sites: gpd.GeoDataFrame, lang: str = "en") -> folium.Map:
-    """World map: Pillar 6 choropleth of the assessed countries, ASM sites on top, legends."""
-    fmap = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, **WORLD_VIEW)
-    folium.TileLayer("OpenStreetMap", name=t("map.layer.osm", lang), overlay=True, show=False).add_to(fmap)
-    basemap_layer(countries, lang).add_to(fmap)
-    choropleth_layer(countries, pct, lang).add_to(fmap)
-    sites_layer(sites, lang).add_to(fmap)
-    folium.LayerControl(collapsed=False).add_to(fmap)
-    bins = [f"{low}–{high} %" for low, high in zip(PCT_BINS[:-1], PCT_BINS[1:])]
-    Legend(
-        t("map.legend.pillar", lang),
-        [*zip(PCT_COLOURS, bins), (NOT_ASSESSED_COLOUR, t("map.legend.not_assessed", lang))],
-        note=t("map.legend.illustrative", lang),
-        corner="bottom:58px; left:10px",
-    ).add_to(fmap)
-    Legend(
-        t("map.legend.sites", lang),
-        [(colour, f"{t('map.popup.mercury_use', lang)}: {value}") for value, colour in MERCURY_USE_COLOURS.items()],
-        corner="bottom:24px; right:10px",
-    ).add_to(fmap)
-    return localize(fmap)

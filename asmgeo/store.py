@@ -6,8 +6,8 @@ import functools
 import sqlite3
 import threading
 import warnings
-from contextlib import closing
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar

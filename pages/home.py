@@ -3,9 +3,9 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from asmgeo import maps
+from asmgeo import explorer
 from asmgeo.i18n import t
-from ui import data
+from ui import data, explorer_data
 from ui.feedback import asmgeo_errors, lang
 from ui.frame import leave_legacy_pages_mode
 
@@ -17,9 +17,15 @@ st.warning(t("home.notice", L), icon="⚠️")
 
 with asmgeo_errors():
     pct = data.pillar_pct()
-    fmap = maps.overview_map(data.web_countries(), pct, data.latest_sites(), L)
-st_folium(fmap, height=580, use_container_width=True, returned_objects=[], key="home_map")
+    centre, zoom = explorer.WORLD_VIEW
+    layers = explorer.Layers(countries=data.assessed_countries(zoom), pct=pct, sites=data.explorer_sites())
+    group = explorer.data_layers(layers, ("countries", "sites"), explorer.View(explorer.WORLD_BOUNDS, zoom),
+                                 "practice_class", 0.6, L)
+    fmap = explorer_data.base_map(L)
+st_folium(fmap, feature_group_to_add=group, center=centre, zoom=zoom, height=580, use_container_width=True,
+          returned_objects=[], key="home_map")
 st.caption(t("home.rule", L, rule=t("mpf.rule", L)))
+st.page_link("pages/explorer.py", label=t("home.to_explorer", L), icon=":material/layers:")
 
 left, right = st.columns(2)
 with left:

@@ -12,7 +12,6 @@ import streamlit as st
 
 from asmgeo import boundaries, install, mpf, practices, query, reference
 from asmgeo.config import raster_dir
-from asmgeo.demo import latest_visits
 from asmgeo.generalize import generalize, tolerance_for_zoom
 from asmgeo.schema import layer_spec
 from asmgeo.store import GeoPackageStore, open_store
@@ -51,16 +50,6 @@ def _layer_counts(version: tuple) -> dict[str, int]:
 def layer_counts() -> dict[str, int]:
     """Feature count of each layer in the store."""
     return _layer_counts(_version(store()))
-
-
-@st.cache_data(show_spinner=False)
-def _latest_sites(version: tuple) -> gpd.GeoDataFrame:
-    return latest_visits(open_store(version[0]).read("sites"))
-
-
-def latest_sites() -> gpd.GeoDataFrame:
-    """Each site's latest visit."""
-    return _latest_sites(_version(store()))
 
 
 @st.cache_data(show_spinner=False)

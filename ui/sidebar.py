@@ -20,5 +20,5 @@ def render() -> None:
         st.caption(t("sidebar.store", lang(), location=data.store().location))
         for layer, count in data.layer_counts().items():
             st.caption(t("sidebar.layer_count", lang(), layer=layer, count=f"{count:,}"))
-        st.caption(t("sidebar.site_visits", lang(), sites=f"{len(data.latest_sites()):,}"))
+        st.caption(t("sidebar.site_visits", lang(), sites=f"{len(data.explorer_sites()):,}"))
         st.info(t("sidebar.demo_label", lang()))
