@@ -119,11 +119,13 @@ def world_outline(world: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return maps.round_coordinates(generalize(world, BASEMAP_TOLERANCE_DEG), 2)
 
 
-def base_map(outline: gpd.GeoDataFrame, lang: str = "en") -> folium.Map:
-    """The constant part: Leaflet, the offline country outline, scale and drawing tools."""
+def base_map(outline: gpd.GeoDataFrame, lang: str = "en", drawing: bool = True) -> folium.Map:
+    """The constant part: Leaflet, the offline country outline, scale and (optionally) drawing tools."""
     fmap = folium.Map(tiles=None, location=(10.0, 0.0), zoom_start=2, min_zoom=1, control_scale=True)
     fmap.get_root().header.add_child(Element(_CSS), name="asmgeo_css")
     maps.basemap_layer(outline, lang).add_to(fmap)
+    if not drawing:
+        return localize(fmap)
     Draw(
         export=False,
         draw_options={"polyline": False, "circle": False, "marker": False, "circlemarker": False,
@@ -191,7 +193,8 @@ def site_layers(sites: gpd.GeoDataFrame, pct: pd.DataFrame, view: View, style: s
     mode, shown = aggregate.view(sites, view.bounds, view.zoom, MAX_POINTS, category_column=style)
     colours = list(palette.values())
     if mode == "points":
-        layer = PayloadLayer("site_points.js", _site_payload(shown, pct, style, categories, colours, lang), "sites")
+        radius = 3 if view.zoom <= 4 else 5  # small dots over a whole continent, larger close up
+        layer = PayloadLayer("site_points.js", _site_payload(shown, pct, style, categories, colours, radius, lang), "sites")
     else:
         layer = _cluster_layer(shown, categories, colours, "asmgeo-cluster", t("map.unit.sites", lang))
     entries = [(colour, t_value(style, category, lang)) for category, colour in palette.items()]
@@ -200,7 +203,7 @@ def site_layers(sites: gpd.GeoDataFrame, pct: pd.DataFrame, view: View, style: s
 
 
 def _site_payload(sites: gpd.GeoDataFrame, pct: pd.DataFrame, style: str, categories: list[str],
-                  colours: list[str], lang: str) -> dict:
+                  colours: list[str], radius: int, lang: str) -> dict:
     """Compact rows for the site points script; categories translated, values left as data."""
     index = {category: i for i, category in enumerate(categories)}
     label = {f: t(f"map.popup.{f}", lang) for f in (
@@ -219,7 +222,7 @@ def _site_payload(sites: gpd.GeoDataFrame, pct: pd.DataFrame, style: str, catego
         for row, point in zip(sites.itertuples(), sites.geometry)
     ]
     return {"rows": rows, "colours": colours + [styles.UNKNOWN_COLOUR], "labels": label, "pct": pct_text,
-            "radius": 5, "profile": "/profiles?country=", "synthetic_source": DEMO_SOURCE,
+            "radius": radius, "profile": "/profiles?country=", "synthetic_source": DEMO_SOURCE,
             "synthetic": t("map.popup.synthetic", lang)}
 
 

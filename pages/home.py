@@ -21,7 +21,7 @@ with asmgeo_errors():
     layers = explorer.Layers(countries=data.assessed_countries(zoom), pct=pct, sites=data.explorer_sites())
     group = explorer.data_layers(layers, ("countries", "sites"), explorer.View(explorer.WORLD_BOUNDS, zoom),
                                  "practice_class", 0.6, L)
-    fmap = explorer_data.base_map(L)
+    fmap = explorer_data.base_map(L, drawing=False)
 st_folium(fmap, feature_group_to_add=group, center=centre, zoom=zoom, height=580, use_container_width=True,
           returned_objects=[], key="home_map")
 st.caption(t("home.rule", L, rule=t("mpf.rule", L)))

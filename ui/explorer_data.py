@@ -107,6 +107,6 @@ def _world_outline() -> gpd.GeoDataFrame:
     return explorer.world_outline(data.web_countries())
 
 
-def base_map(lang: str):
+def base_map(lang: str, drawing: bool = True):
     """The constant base map; built afresh each run (streamlit-folium adds to the map it is given)."""
-    return explorer.base_map(_world_outline(), lang)
+    return explorer.base_map(_world_outline(), lang, drawing)
