@@ -23,6 +23,7 @@ from numbers import Integral, Real
 
 from asmgeo import mpf
 from asmgeo.i18n import CATALOGUE, DEFAULT_LANGUAGE, t
+from asmgeo.practices import CLASSES as PRACTICE_CLASSES
 from asmgeo.schema import COMMODITIES, LEGAL_STATUSES, YES_NO_UNKNOWN
 
 SCOPES = ("world", "region", "country")
@@ -31,7 +32,6 @@ LAYERS = ("countries", "sites", "mercury", "tailings", "geology_units", "geology
 DEFAULT_LAYERS = ("countries", "sites")
 PILLAR_SCOPES = (mpf.PILLAR, *mpf.AREAS)
 SITE_STYLES = ("practice_class", "legal_status", "commodity")
-PRACTICE_CLASSES = ("good", "acceptable", "poor", "unacceptable", "unknown")  # as asmgeo.practices classifies
 MAX_ZOOM = 22
 VIEW_DECIMALS = 5  # about 1 m at the equator: finer than any shared view needs
 OPACITY_DECIMALS = 2

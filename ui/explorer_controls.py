@@ -9,12 +9,8 @@ import streamlit as st
 
 from asmgeo import mpf, practices, schema
 from asmgeo.i18n import t, t_value
-from asmgeo.share import ExplorerState
+from asmgeo.share import LAYERS, REGIONS, SITE_STYLES, ExplorerState
 from ui import state as keys
-
-LAYER_CHOICES = ("countries", "sites", "mercury", "tailings", "geology_units", "geology_raster", "osm", "imagery")
-REGIONS = ("africa", "lac", "asia")
-SITE_STYLES = ("practice_class", "legal_status", "commodity")
 
 
 def seed_from_url(initial: ExplorerState, date_span: tuple[dt.date, dt.date], max_workers: int) -> None:
@@ -54,7 +50,7 @@ def render(lang: str, countries: dict[str, str], date_span: tuple[dt.date, dt.da
         _keep_valid(keys.EXPLORER_SCOPE_VALUE, tuple(countries))
         st.selectbox(t("explorer.country", lang), list(countries), key=keys.EXPLORER_SCOPE_VALUE,
                      format_func=lambda iso3: f"{countries[iso3]} ({iso3})")
-    st.multiselect(t("explorer.layers", lang), LAYER_CHOICES, key=keys.EXPLORER_LAYERS,
+    st.multiselect(t("explorer.layers", lang), LAYERS, key=keys.EXPLORER_LAYERS,
                    format_func=lambda name: t(f"map.layer.{name}", lang))
     st.selectbox(t("explorer.pillar_scope", lang), (mpf.PILLAR, *mpf.AREAS), key=keys.EXPLORER_PILLAR,
                  format_func=lambda s: t("explorer.pillar_all", lang) if s == mpf.PILLAR else t(f"mpf.area.{s}", lang))
