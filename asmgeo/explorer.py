@@ -139,6 +139,8 @@ def data_layers(data: Layers, shown: tuple[str, ...], view: View, site_style: st
             overlay.add_to(group)
     if "geology_units" in shown and not data.geology_units.empty:
         geology_layer(data.geology_units, lang).add_to(group)
+    if {"geology_raster", "geology_units"} & set(shown):
+        geology_legend(data.geology_units, data.rasters, lang).add_to(group)
     if "countries" in shown:
         under_geology = bool({"geology_units", "geology_raster"} & set(shown))
         maps.choropleth_layer(data.countries, data.pct, lang, fill_opacity=0.25 if under_geology else 0.85).add_to(group)
@@ -304,6 +306,18 @@ def geology_layer(units: gpd.GeoDataFrame, lang: str) -> PayloadLayer:
                                     for n in units["lithology"]])
     return _records_layer(frame, ["unit_id", "lithology", "country", "source"], style_list, index, None,
                           "asmgeo-geology", lang)
+
+
+def geology_legend(units: gpd.GeoDataFrame, rasters: list[Path], lang: str) -> PayloadLayer:
+    """One legend for the geology layers: lithology colours, from the raster's own colour table if any."""
+    from asmgeo.geology import LITHOLOGIES
+
+    entries = raster_legend_entries(rasters, lang) or [
+        (lith.colour, t(lith.label_key, lang)) for lith in LITHOLOGIES.values()
+    ]
+    raster_is_demo = bool(rasters) and raster.raster_legend(rasters[0])[0].get("source") == DEMO_SOURCE
+    synthetic = _synthetic_note(units, lang) or (t("map.legend.synthetic", lang) if raster_is_demo else "")
+    return legend(t("map.legend.geology", lang), entries, note=synthetic, position="topright", collapsed=True)
 
 
 def raster_overlays(paths: list[Path], view: View, opacity: float) -> list[folium.raster_layers.ImageOverlay]:

@@ -30,6 +30,7 @@ with controls:
     state = explorer_controls.render(L, explorer_data.country_names(sites), date_span, max_workers)
 
 with asmgeo_errors():
+    explorer_data.remember_view(st.session_state.get(keys.EXPLORER_MAP))  # the view the map reports now
     scope_bounds = explorer_data.scope_bounds(state)
     centre, zoom = explorer_data.view_request(state, scope_bounds, MAP_WIDTH, MAP_HEIGHT)
     view = explorer_data.current_view(zoom, centre, MAP_WIDTH, MAP_HEIGHT)
@@ -44,7 +45,6 @@ with main:
         feature_group_to_add=group, center=centre, zoom=zoom,
         returned_objects=["bounds", "zoom", "last_active_drawing"],
     )
-    explorer_data.remember_view(returned)
     st.query_params.from_dict({**share.to_query_params(explorer_controls.with_view(state, explorer_data.shared_view())),
                                "lang": L})
     explorer_panels.show_counts(layers, L)

@@ -10,6 +10,7 @@ import streamlit as st
 
 from asmgeo import explorer, mpf, query, reference
 from asmgeo.share import ExplorerState
+from asmgeo.viewport import centre_of
 from ui import data
 from ui import state as keys
 
@@ -70,7 +71,8 @@ def remember_view(returned: dict | None) -> None:
     west, south, east, north = (float(v) for v in values)
     view = explorer.View((max(west, -180.0), max(south, -85.0), min(east, 180.0), min(north, 85.0)), int(zoom))
     st.session_state[keys.EXPLORER_BOUNDS] = view
-    st.session_state[keys.EXPLORER_VIEW] = (round((south + north) / 2, 4), round((west + east) / 2, 4), int(zoom))
+    (lat, lon), zoom = centre_of(view)  # the Mercator centre: a plain mean of the latitudes drifts south
+    st.session_state[keys.EXPLORER_VIEW] = (lat, lon, zoom)
 
 
 def shared_view() -> tuple[float, float, int] | None:

@@ -21,7 +21,7 @@ def show_counts(layers: explorer.Layers, lang: str) -> None:
     """How many features of each layer pass the filters."""
     columns = st.columns(3)
     for column, name in zip(columns, EXPORT_LAYERS):
-        column.metric(t(f"map.layer.{name}", lang), f"{len(getattr(layers, name)):,}")
+        column.metric(t(f"explorer.count.{name}", lang), f"{len(getattr(layers, name)):,}")
 
 
 def drawn_area(returned: dict | None):

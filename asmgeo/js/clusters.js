@@ -8,7 +8,7 @@ data.rows.forEach(function (r) {
   });
   var text = r[2].toLocaleString() + " " + data.unit;
   if (data.totalLabel) { text += " · " + Math.round(r[4]).toLocaleString() + " " + data.totalLabel; }
-  circle.bindTooltip(text);
+  circle.bindTooltip(asmgeoText(text));
   circle.on("click", function (e) { e.target._map.setView(e.latlng, e.target._map.getZoom() + 2); });
   layer.addLayer(circle);
   if (r[2] > 1) {

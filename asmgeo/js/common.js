@@ -36,3 +36,8 @@ function asmgeoPopup(title, rows, note, link) {
   }
   return box;
 }
+function asmgeoText(value) {
+  var span = document.createElement("span");
+  span.textContent = String(value);
+  return span;
+}

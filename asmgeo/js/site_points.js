@@ -16,6 +16,6 @@ data.rows.forEach(function (r) {
     var note = r[14] === data.synthetic_source ? data.synthetic : null;
     return asmgeoPopup(r[4] || r[3], rows, note, [data.profile + encodeURIComponent(r[13]), L_.profile]);
   }, {maxWidth: 340});
-  marker.bindTooltip(String(r[4] || r[3]));
+  marker.bindTooltip(asmgeoText(r[4] || r[3]));  // an element, so Leaflet never parses the name as HTML
   layer.addLayer(marker);
 });

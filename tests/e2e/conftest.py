@@ -112,16 +112,27 @@ def fresh_server(request):
 
 
 @contextmanager
-def serve_app(request):
+def serve_app(request, env: dict[str, str] | None = None, prepare=None):
     """Start ``streamlit run app.py`` on a free port with an empty temp store; yield its base URL.
 
+    ``env`` adds or overrides environment variables of the server. ``prepare(tmp, env)``, if
+    given, runs before the server starts, with the temp dir and the server's full environment
+    (``env["ASMGEO_STORE"]``, ``env["ASMGEO_RASTER_DIR"]``), e.g. to build a store there.
     The temp dir (store, rasters, ``streamlit.log``) is removed afterwards unless a test failed.
     """
     tmp = Path(tempfile.mkdtemp(prefix="asmgeo-e2e-"))
-    env = dict(os.environ)
-    env["ASMGEO_STORE"] = str(tmp / "store.gpkg")
-    env["ASMGEO_RASTER_DIR"] = str(tmp / "rasters")
-    env.setdefault("PYTHONUNBUFFERED", "1")
+    server_env = dict(os.environ)
+    server_env["ASMGEO_STORE"] = str(tmp / "store.gpkg")
+    server_env["ASMGEO_RASTER_DIR"] = str(tmp / "rasters")
+    server_env.setdefault("PYTHONUNBUFFERED", "1")
+    server_env.update(env or {})
+    env = server_env
+    if prepare is not None:
+        try:
+            prepare(tmp, dict(env))
+        except BaseException:
+            print(f"\n[e2e] kept {tmp} (preparing the server failed)")
+            raise
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     log_path = tmp / "streamlit.log"
