@@ -1,4 +1,4 @@
-"""Command line: ``python -m asmgeo demo|layers``; errors become one sentence and exit code 2."""
+"""Command line: ``python -m asmgeo demo|layers|import-ratings|validate``; errors become one sentence and exit code 2."""
 
 from __future__ import annotations
 
@@ -7,14 +7,19 @@ import json
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
+from pathlib import Path
 
+from asmgeo import boundaries, mpf, ratings_io, reference
 from asmgeo.config import DEFAULT_DEMO_SITES
-from asmgeo.errors import AsmgeoError
+from asmgeo.errors import AsmgeoError, RatingsFileError
 from asmgeo.i18n import t
 from asmgeo.install import install_demo
+from asmgeo.schema import UPLOAD_LAYERS
 from asmgeo.store import open_store
+from asmgeo.validate import validate_file
 
 EXIT_OK = 0
+EXIT_REJECTED = 1
 EXIT_UNREADABLE = 2
 
 
@@ -34,6 +39,15 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--sites", type=_non_negative, default=DEFAULT_DEMO_SITES, help="number of demo sites")
     layers = commands.add_parser("layers", help="list the store's layers with feature counts, source and licence")
     layers.add_argument("--format", choices=("text", "json"), default="text")
+    ratings = commands.add_parser("import-ratings", help="store official Pillar 6 ratings (filled template) as a new edition")
+    ratings.add_argument("file", help="the filled-in ratings CSV (see the template on the country profiles page)")
+    ratings.add_argument("--edition", help="edition label (default: the file name)")
+    template = commands.add_parser("ratings-template", help="write the Pillar 6 ratings template (CSV) to fill in")
+    template.add_argument("--out", help="file to write (default: standard output)")
+    validate = commands.add_parser("validate", help="read and check an upload (survey file); writes nothing")
+    validate.add_argument("file", help="GeoJSON, GeoPackage, zipped Shapefile, KML/KMZ or CSV")
+    validate.add_argument("--layer", required=True, choices=UPLOAD_LAYERS, help="the layer the file is for")
+    validate.add_argument("--format", choices=("text", "json"), default="text")
     return parser
 
 
@@ -60,7 +74,59 @@ def cmd_layers(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"demo": cmd_demo, "layers": cmd_layers}
+def cmd_import_ratings(args: argparse.Namespace) -> int:
+    """Check a ratings file; store it as a new edition, or list every problem and store nothing."""
+    path = Path(args.file)
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise AsmgeoError(f"The ratings file {path} cannot be read: {exc.strerror or exc}.") from None
+    known = set(boundaries.load_countries("web")["iso3"])
+    try:
+        ratings = ratings_io.parse_ratings(content, known, mpf.ITEM_AREA)
+    except RatingsFileError as exc:
+        print(t("cli.ratings_rejected", path=path, count=len(exc.problems)), file=sys.stderr)
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_REJECTED
+    store = open_store()
+    edition = ratings_io.store_ratings(store, ratings, args.edition or path.name)
+    print(t("cli.ratings_stored", edition=edition, rows=len(ratings), path=store.location,
+            countries=", ".join(sorted(ratings["iso3"].unique()))))
+    return EXIT_OK
+
+
+def cmd_ratings_template(args: argparse.Namespace) -> int:
+    """Write the ratings template: one row per assessed country × Pillar 6 item."""
+    content = ratings_io.template_csv(reference.assessments(), mpf.ITEM_AREA)
+    if args.out:
+        Path(args.out).write_bytes(content)
+    else:
+        sys.stdout.write(content.decode("utf-8"))
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check an upload and print the report (text or one JSON object); exit 0, 1 or 2 (DESIGN §4)."""
+    report = validate_file(Path(args.file), args.layer, boundaries.load_countries("full"))
+    if args.format == "json":
+        print(json.dumps(report.to_json(), ensure_ascii=False))
+        return report.exit_code
+    if report.file_error is not None:
+        print(f"{t('error.prefix')}: {report.file_error.message}", file=sys.stderr)
+        return report.exit_code
+    errors = sum(issue.severity == "error" for issue in report.issues)
+    print(t("cli.validate_summary", file=report.file_name, layer=report.layer, features=report.features,
+            accepted=report.accepted_count, rejected=report.rejected_count, errors=errors,
+            warnings=len(report.issues) - errors))
+    for issue in report.issues:
+        print(f"#{'-' if issue.feature is None else issue.feature} {issue.severity} {issue.code}: {issue.message}")
+    return report.exit_code
+
+
+COMMANDS = {"demo": cmd_demo, "layers": cmd_layers, "import-ratings": cmd_import_ratings,
+            "ratings-template": cmd_ratings_template}
+COMMANDS["validate"] = cmd_validate
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
+
+from asmgeo.errors import ConfigError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,3 +37,52 @@ def static_dir() -> Path:
 def static_url() -> str:
     """URL prefix under which the browser reaches :func:`static_dir`."""
     return os.environ.get("ASMGEO_STATIC_URL", "/app/static").rstrip("/")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What an upload may weigh: file size, archive members and unpacked archive size."""
+
+    max_upload_mb: float = 200.0
+    max_archive_members: int = 1000
+    max_uncompressed_mb: float = 1000.0
+
+    def __post_init__(self) -> None:
+        """Refuse limits that are not positive, naming the field."""
+        for name in ("max_upload_mb", "max_archive_members", "max_uncompressed_mb"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < float("inf"):
+                raise ValueError(f"{name}={value!r} must be a finite positive number")
+
+    @property
+    def max_upload_bytes(self) -> int:
+        """:attr:`max_upload_mb` in bytes."""
+        return int(self.max_upload_mb * 1024 * 1024)
+
+    @property
+    def max_uncompressed_bytes(self) -> int:
+        """:attr:`max_uncompressed_mb` in bytes."""
+        return int(self.max_uncompressed_mb * 1024 * 1024)
+
+
+_LIMIT_VARIABLES = {
+    "max_upload_mb": ("ASMGEO_MAX_UPLOAD_MB", float),
+    "max_archive_members": ("ASMGEO_MAX_ARCHIVE_MEMBERS", int),
+    "max_uncompressed_mb": ("ASMGEO_MAX_UNCOMPRESSED_MB", float),
+}
+
+
+def upload_limits() -> Limits:
+    """Upload limits from ``ASMGEO_MAX_UPLOAD_MB``, ``ASMGEO_MAX_ARCHIVE_MEMBERS``, ``ASMGEO_MAX_UNCOMPRESSED_MB``."""
+    values: dict[str, float | int] = {}
+    for name, (variable, kind) in _LIMIT_VARIABLES.items():
+        text = os.environ.get(variable, "").strip()
+        if not text:
+            continue
+        try:
+            values[name] = kind(text)
+        except ValueError:
+            raise ConfigError(f"{variable}={text!r} is not a {'whole ' if kind is int else ''}number.") from None
+        if not 0 < values[name] < float("inf"):
+            raise ConfigError(f"{variable}={text!r} must be a finite number greater than 0.")
+    return Limits(**values)

@@ -19,3 +19,23 @@ class UnknownLayerError(AsmgeoError):
 
 class AssetError(AsmgeoError):
     """A browser asset needed for offline maps is missing or not mapped."""
+
+
+class ConfigError(AsmgeoError):
+    """An ``ASMGEO_*`` environment variable holds a value asmgeo cannot use."""
+
+
+class UploadFileError(AsmgeoError):
+    """An uploaded file that cannot be read at all; ``code`` is the stable issue code, the message one sentence."""
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code = code
+        super().__init__(message)
+
+
+class RatingsFileError(AsmgeoError):
+    """A Pillar 6 ratings file that cannot be imported; ``problems`` holds every reason, one sentence each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = list(problems)
+        super().__init__(" ".join(self.problems))

@@ -37,7 +37,7 @@ ONLINE_TILES = {
         "Imagery © Esri, Maxar, Earthstar Geographics",
     ),
 }
-_CSS = """
+MAP_CSS = """
 <style>
 .asmgeo-legend { background: rgba(255,255,255,0.94); padding: 5px 8px; border-radius: 4px;
   font: 12px/1.3 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,0.3); max-width: 230px; }
@@ -113,7 +113,7 @@ def world_outline(world: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 def base_map(outline: gpd.GeoDataFrame, lang: str = "en", drawing: bool = True) -> folium.Map:
     """The constant part: Leaflet, the offline country outline, scale and (optionally) drawing tools."""
     fmap = folium.Map(tiles=None, location=(10.0, 0.0), zoom_start=2, min_zoom=1, control_scale=True)
-    fmap.get_root().header.add_child(Element(_CSS), name="asmgeo_css")
+    fmap.get_root().header.add_child(Element(MAP_CSS), name="asmgeo_css")
     maps.basemap_layer(outline, lang).add_to(fmap)
     if not drawing:
         return localize(fmap)

@@ -82,6 +82,8 @@ def read_ratings(store: GeoPackageStore) -> pd.DataFrame:
     """The Pillar 6 ratings held by the store."""
     ratings = store.read_table(RATINGS_TABLE)
     ratings["illustrative"] = ratings["illustrative"].astype(bool)
+    if mpf.EDITION in ratings.columns:  # imported editions (asmgeo.ratings_io); "" for rows of none
+        ratings[mpf.EDITION] = ratings[mpf.EDITION].fillna("").astype(str)
     return ratings
 
 

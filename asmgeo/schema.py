@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import unicodedata
 from dataclasses import dataclass, field
 
 from asmgeo.errors import UnknownLayerError
@@ -132,3 +134,217 @@ def layer_spec(name: str) -> LayerSpec:
         return LAYERS[name]
     except KeyError:
         raise UnknownLayerError(f"Unknown layer {name!r}; known layers are {', '.join(LAYERS)}.") from None
+
+
+# --- Aliases: how uploads (EN/FR/ES, KoboToolbox/ODK exports) name fields and values -----------------
+# Matching goes through alias_key(): case, accents and separators do not matter ("Nb_Femmes" == "nb femmes").
+# A canonical name is always its own alias. Uploads may prefix a field with its form group ("grp/site_id").
+
+UPLOAD_LAYERS = ("sites", "mercury", "tailings", "geology_units")
+ID_FIELDS = {"sites": "site_id", "mercury": "record_id", "tailings": "tailings_id", "geology_units": "unit_id"}
+
+_DATE_ALIASES = (
+    "date", "visit_date", "date_visite", "date_de_visite", "date_enquete", "date_de_l_enquete", "date_releve",
+    "fecha", "fecha_visita", "fecha_de_visita", "fecha_encuesta", "fecha_de_la_encuesta", "today",
+)
+_SITE_ID_ALIASES = (
+    "site", "site_code", "id_site", "code_site", "code_du_site", "identifiant_site", "identifiant_du_site",
+    "id_sitio", "sitio_id", "codigo_sitio", "codigo_del_sitio",
+)
+_SOURCE_ALIASES = ("data_source", "source_des_donnees", "fuente", "fuente_de_datos", "origen")
+_COUNTRY_ALIASES = ("pays", "pais", "iso3", "country_code", "code_pays", "codigo_pais")
+
+FIELD_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "sites": {
+        "site_id": _SITE_ID_ALIASES,
+        "commodity": ("mineral", "minerals", "substance", "main_commodity", "minerai", "minerais", "commodite",
+                      "substance_exploitee", "ressource", "sustancia", "producto", "recurso", "mineral_principal"),
+        "survey_date": _DATE_ALIASES,
+        "name": ("site_name", "nom", "nom_site", "nom_du_site", "nombre", "nombre_sitio", "nombre_del_sitio"),
+        "country": _COUNTRY_ALIASES,
+        "legal_status": ("legal", "licence_status", "permit_status", "statut", "statut_legal", "statut_juridique",
+                         "estado_legal", "situacion_legal", "estatus_legal"),
+        "mining_method": ("method", "methode", "methode_extraction", "type_exploitation", "metodo",
+                          "metodo_extraccion", "tipo_mineria", "tipo_de_mineria"),
+        "workers": ("miners", "number_of_workers", "nb_workers", "n_workers", "workforce", "travailleurs",
+                    "nb_travailleurs", "nombre_travailleurs", "nombre_de_travailleurs", "mineurs", "orpailleurs",
+                    "trabajadores", "numero_trabajadores", "numero_de_trabajadores", "mineros"),
+        "women": ("female_workers", "women_workers", "nb_women", "femmes", "nb_femmes", "nombre_femmes",
+                  "nombre_de_femmes", "mujeres", "numero_mujeres", "numero_de_mujeres", "trabajadoras"),
+        "mercury_use": ("mercury", "uses_mercury", "hg_use", "mercure", "utilisation_mercure",
+                        "utilisation_du_mercure", "usage_mercure", "mercurio", "uso_mercurio", "uso_de_mercurio"),
+        "practices": ("practice", "pratiques", "pratique", "practicas", "practica"),
+        "source": _SOURCE_ALIASES,
+    },
+    "mercury": {
+        "record_id": ("record", "id_record", "enregistrement", "id_enregistrement", "registro", "id_registro"),
+        "survey_date": _DATE_ALIASES,
+        "hg_kg_per_year": ("hg_kg_year", "hg_kg", "mercury_kg_per_year", "mercury_kg", "kg_hg_per_year",
+                           "mercure_kg_an", "mercure_kg_par_an", "hg_kg_an", "mercurio_kg_ano", "mercurio_kg_por_ano",
+                           "hg_kg_ano"),
+        "site_id": _SITE_ID_ALIASES,
+        "amalgamation": ("amalgamation_method", "amalgame", "methode_amalgamation", "amalgamacion"),
+        "retort": ("cornue", "retorte", "retorta"),
+        "burning": ("burning_location", "brulage", "lieu_de_brulage", "quema", "lugar_de_quema"),
+        "source": _SOURCE_ALIASES,
+    },
+    "tailings": {
+        "tailings_id": ("tailing_id", "id_tailings", "residus_id", "id_residus", "rejets_id", "id_rejets",
+                        "relaves_id", "id_relaves"),
+        "survey_date": _DATE_ALIASES,
+        "status": ("tailings_status", "statut", "etat", "estado"),
+        "site_id": _SITE_ID_ALIASES,
+        "volume_m3": ("volume", "volumen", "volumen_m3"),
+        "contains_mercury": ("mercury", "hg", "contient_mercure", "mercure", "contiene_mercurio", "mercurio"),
+        "contains_cyanide": ("cyanide", "contient_cyanure", "cyanure", "contiene_cianuro", "cianuro"),
+        "source": _SOURCE_ALIASES,
+    },
+    "geology_units": {
+        "unit_id": ("unit", "code_unite", "unite", "unidad", "codigo_unidad"),
+        "lithology": ("lithologie", "litologia", "rock_type", "type_de_roche", "tipo_de_roca"),
+        "country": _COUNTRY_ALIASES,
+        "source": _SOURCE_ALIASES,
+    },
+}
+
+_YES_NO_UNKNOWN_ALIASES = {
+    "yes": ("y", "true", "1", "oui", "vrai", "si", "verdadero"),
+    "no": ("n", "false", "0", "non", "faux", "falso"),
+    "unknown": ("dont_know", "do_not_know", "dk", "not_known", "inconnu", "inconnue", "ne_sait_pas", "nsp",
+                "desconocido", "desconocida", "no_sabe", "ns"),
+}
+VALUE_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "commodity": {
+        "gold": ("au", "or", "oro", "gold_ore"),
+        "cassiterite": ("tin", "sn", "etain", "cassiterita", "casiterita", "estano"),
+        "coltan": ("columbite_tantalite", "colombo_tantalite", "colombita_tantalita"),
+        "wolframite": ("tungsten", "wolfram", "tungstene", "wolframita", "tungsteno"),
+        "diamond": ("diamonds", "diamant", "diamants", "diamante", "diamantes"),
+        "gemstones": ("gems", "gemstone", "gemmes", "pierres_precieuses", "pierres_fines", "piedras_preciosas",
+                      "gemas"),
+        "copper": ("cu", "cuivre", "cobre"),
+        "cobalt": ("cobalto",),
+        "construction_materials": ("sand", "gravel", "aggregates", "sable", "gravier", "granulats",
+                                   "materiaux_de_construction", "arena", "grava", "aridos",
+                                   "materiales_de_construccion"),
+        "other": ("autre", "otro", "otra"),
+    },
+    "legal_status": {
+        "licensed": ("licenced", "licence", "license", "permitted", "legal", "autorise", "titre", "avec_permis",
+                     "licencie", "con_licencia", "licenciado", "autorizado"),
+        "in_process": ("pending", "in_progress", "en_cours", "demande_en_cours", "en_cours_de_formalisation",
+                       "en_proceso", "en_tramite"),
+        "informal": ("informel", "informelle"),
+        "illegal": ("illegale", "clandestin", "ilegal", "clandestino"),
+        "unknown": _YES_NO_UNKNOWN_ALIASES["unknown"],
+    },
+    "mining_method": {
+        "alluvial": ("placer", "alluvionnaire", "aluvial"),
+        "hard_rock": ("primary", "primaire", "roche_dure", "filonien", "filon", "roca_dura", "veta", "filoniano"),
+        "tailings_reprocessing": ("reprocessing", "retraitement", "retraitement_des_residus", "reprocesamiento",
+                                  "reprocesamiento_de_relaves"),
+        "other": ("autre", "otro", "otra"),
+    },
+    "mercury_use": _YES_NO_UNKNOWN_ALIASES,
+    "retort": _YES_NO_UNKNOWN_ALIASES,
+    "contains_mercury": _YES_NO_UNKNOWN_ALIASES,
+    "contains_cyanide": _YES_NO_UNKNOWN_ALIASES,
+    "amalgamation": {
+        "whole_ore": ("whole_ore_amalgamation", "minerai_entier", "amalgamation_du_minerai_entier",
+                      "mineral_entero", "amalgamacion_del_mineral_entero"),
+        "concentrate": ("concentrate_amalgamation", "concentre", "amalgamation_du_concentre", "concentrado",
+                        "amalgamacion_del_concentrado"),
+        "none": ("no", "non", "aucune", "aucun", "ninguna", "ninguno"),
+        "unknown": _YES_NO_UNKNOWN_ALIASES["unknown"],
+    },
+    "burning": {
+        "open": ("open_air", "open_burning", "plein_air", "air_libre", "a_l_air_libre", "aire_libre",
+                 "al_aire_libre", "a_cielo_abierto"),
+        "residential": ("home", "house", "residential_area", "residentiel", "domicile", "maison",
+                        "zone_residentielle", "residencial", "casa", "vivienda", "zona_residencial"),
+        "fume_hood": ("hood", "hotte", "hotte_aspirante", "campana", "campana_extractora"),
+        "none": ("no", "non", "aucun", "aucune", "ninguno", "ninguna"),
+        "unknown": _YES_NO_UNKNOWN_ALIASES["unknown"],
+    },
+    "status": {
+        "active": ("actif", "activo", "activa"),
+        "inactive": ("inactif", "inactivo", "inactiva"),
+        "abandoned": ("abandonne", "abandonnee", "abandonado", "abandonada"),
+        "reprocessed": ("retraite", "retraitee", "reprocesado", "reprocesada"),
+    },
+    "practices": {
+        "whole_ore_amalgamation": ("amalgamation_du_minerai_entier", "amalgamacion_del_mineral_entero"),
+        "open_burning": ("brulage_a_l_air_libre", "brulage_en_plein_air", "quema_al_aire_libre",
+                         "quema_a_cielo_abierto"),
+        "residential_burning": ("brulage_en_zone_residentielle", "brulage_a_domicile", "quema_en_zona_residencial",
+                                "quema_en_casa"),
+        "cyanide_on_mercury_tailings": ("cyanuration_de_residus_mercuriels", "cianuracion_de_relaves_con_mercurio"),
+        "concentrate_amalgamation": ("amalgamation_du_concentre", "amalgamacion_del_concentrado"),
+        "retort": ("cornue", "retorta"),
+        "gravity_concentration": ("gravity", "concentration_gravimetrique", "concentracion_gravimetrica"),
+        "direct_smelting": ("fusion_directe", "fundicion_directa"),
+        "cyanide_leaching": ("cyanuration", "lixiviation_au_cyanure", "cianuracion", "lixiviacion_con_cianuro"),
+    },
+}
+
+# Columns a geometry is built from when a file has none (CSV, attribute tables).
+LONGITUDE_ALIASES = ("longitude", "lon", "long", "lng", "x", "longitud", "x_coord", "coord_x", "longitude_dd",
+                     "gps_longitude", "longitude_wgs84", "lon_wgs84", "longitude_decimal", "longitud_decimal")
+LATITUDE_ALIASES = ("latitude", "lat", "y", "latitud", "y_coord", "coord_y", "latitude_dd", "gps_latitude",
+                    "latitude_wgs84", "lat_wgs84", "latitude_decimal", "latitud_decimal")
+WKT_ALIASES = ("wkt", "geometry", "geom", "the_geom", "geometrie", "geometria", "footprint", "emprise")
+GEOPOINT_ALIASES = ("geopoint", "gps", "gps_point", "location", "coordinates", "coords", "position",
+                    "localisation", "coordonnees", "coordonnees_gps", "point_gps", "ubicacion", "coordenadas",
+                    "punto_gps")
+GEOLOCATION_ALIASES = ("_geolocation",)  # KoboToolbox: "[lat, lon]"
+# Export bookkeeping (KoboToolbox, ODK Central, GDAL's KML driver): never reported as unused columns.
+METADATA_COLUMNS = (
+    "start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber", "username", "audit",
+    "instanceID", "instanceName", "deprecatedID", "formhub_uuid", "__version__", "SubmissionDate", "KEY",
+    "SubmitterID", "SubmitterName", "AttachmentsPresent", "AttachmentsExpected", "Status", "ReviewState",
+    "DeviceID", "Edits", "FormVersion", "Altitude", "Accuracy", "id", "description", "timestamp", "begin",
+    "altitudeMode", "tessellate", "extrude", "visibility", "drawOrder", "icon",
+)
+
+
+def alias_key(text: object) -> str:
+    """``text`` folded for alias matching: lower case, accents and every non-alphanumeric character removed."""
+    decomposed = unicodedata.normalize("NFKD", str(text).casefold())
+    return "".join(ch for ch in decomposed if ch.isalnum() and not unicodedata.combining(ch))
+
+
+def _alias_index(aliases: dict[str, tuple[str, ...]], what: str) -> dict[str, str]:
+    """Folded alias → canonical name; a key claimed by two canonical names is a schema bug."""
+    index: dict[str, str] = {}
+    for canonical, names in aliases.items():
+        for name in (canonical, *names):
+            key = alias_key(name)
+            if index.setdefault(key, canonical) != canonical:
+                raise ValueError(f"alias {name!r} of {what} means both {index[key]!r} and {canonical!r}")
+    return index
+
+
+@functools.cache
+def field_alias_index(layer: str) -> dict[str, str]:
+    """Folded column name → canonical field of ``layer`` (canonical names included)."""
+    spec = layer_spec(layer)
+    if layer not in FIELD_ALIASES:
+        raise ValueError(f"layer={layer!r} takes no uploads; upload layers are {', '.join(UPLOAD_LAYERS)}")
+    aliases = {name: (*FIELD_ALIASES[layer].get(name, ()), *_dbase_name(name)) for name in spec.field_names}
+    return _alias_index(aliases, f"layer {layer!r}")
+
+
+def _dbase_name(name: str) -> tuple[str, ...]:
+    """The 10-character name a Shapefile (dBase) gives a longer field (``survey_date`` → ``survey_dat``)."""
+    return (name[:10],) if len(name) > 10 else ()
+
+
+@functools.cache
+def value_alias_index(field_name: str) -> dict[str, str]:
+    """Folded value → canonical value of category or list field ``field_name`` (choices included)."""
+    choices = next((f.choices for spec in LAYERS.values() for f in spec.fields if f.name == field_name and f.choices),
+                   None)
+    if choices is None:
+        raise ValueError(f"field={field_name!r} has no fixed choices")
+    aliases = {choice: VALUE_ALIASES.get(field_name, {}).get(choice, ()) for choice in choices}
+    return _alias_index(aliases, f"field {field_name!r}")

@@ -24,9 +24,8 @@ import random
 import sys
 from pathlib import Path
 
-import harness  # noqa: I001  (puts the repo root on sys.path first)
-
 import geopandas as gpd
+import harness  # noqa: I001  (puts the repo root on sys.path first)
 import numpy as np
 from shapely.geometry import Point
 
@@ -122,7 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.check_target:
         seconds = medians[TARGET_SITES, "asmgeo"]
         verdict = "met" if seconds <= TARGET_SECONDS else "missed"
-        harness.note("demo_build", f"target {verdict}: {TARGET_SITES} sites in {seconds:.1f} s (median), limit {TARGET_SECONDS:.0f} s")
+        harness.note("demo_build",
+                     f"target {verdict}: {TARGET_SITES} sites in {seconds:.1f} s (median), limit {TARGET_SECONDS:.0f} s")
         return 0 if verdict == "met" else 1
     return 0
 

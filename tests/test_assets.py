@@ -7,7 +7,7 @@ from pathlib import Path
 
 import folium
 import pytest
-from folium.plugins import MarkerCluster, Terminator
+from folium.plugins import Terminator
 
 from asmgeo import assets
 from asmgeo.errors import AssetError

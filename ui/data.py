@@ -22,7 +22,7 @@ def store() -> GeoPackageStore:
     return open_store()
 
 
-def _version(target: GeoPackageStore) -> tuple[str, float, int]:
+def store_version(target: GeoPackageStore) -> tuple[str, float, int]:
     """Changes whenever the store file (or its WAL) is written, so cached reads refresh."""
     stamps = [os.stat(p) for p in (target.path, target.path.with_name(target.path.name + "-wal")) if p.exists()]
     return target.location, max((s.st_mtime for s in stamps), default=0.0), sum(s.st_size for s in stamps)
@@ -49,7 +49,7 @@ def _layer_counts(version: tuple) -> dict[str, int]:
 
 def layer_counts() -> dict[str, int]:
     """Feature count of each layer in the store."""
-    return _layer_counts(_version(store()))
+    return _layer_counts(store_version(store()))
 
 
 @st.cache_data(show_spinner=False)
@@ -59,7 +59,7 @@ def _pillar_pct(version: tuple, scope: str) -> pd.DataFrame:
 
 def pillar_pct(scope: str = mpf.PILLAR) -> pd.DataFrame:
     """Latest % implemented per assessed country for ``scope``."""
-    return _pillar_pct(_version(store()), scope)
+    return _pillar_pct(store_version(store()), scope)
 
 
 @st.cache_data(show_spinner=False)
@@ -90,7 +90,7 @@ def _explorer_sites(version: tuple) -> gpd.GeoDataFrame:
 
 def explorer_sites() -> gpd.GeoDataFrame:
     """Each site's latest visit, with its practice class and number of visits."""
-    return _explorer_sites(_version(store()))
+    return _explorer_sites(store_version(store()))
 
 
 @st.cache_resource(show_spinner=False, max_entries=6)
@@ -103,7 +103,17 @@ def _layer(version: tuple, name: str) -> gpd.GeoDataFrame:
 
 def layer(name: str) -> gpd.GeoDataFrame:
     """A whole store layer (mercury, tailings, geology_units), shared read-only."""
-    return _layer(_version(store()), name)
+    return _layer(store_version(store()), name)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _latest_records(version: tuple, name: str, id_column: str) -> gpd.GeoDataFrame:
+    return query.latest_records(_layer(version, name), id_column)
+
+
+def latest_records(name: str, id_column: str) -> gpd.GeoDataFrame:
+    """The latest record per ``id_column`` of a store layer (mercury per site, tailings per id)."""
+    return _latest_records(store_version(store()), name, id_column)
 
 
 @st.cache_resource(show_spinner=False)

@@ -27,7 +27,7 @@ def filter_ranges(sites: gpd.GeoDataFrame) -> tuple[tuple[dt.date, dt.date], int
 def country_names(sites: gpd.GeoDataFrame) -> dict[str, str]:
     """ISO3 → name of the assessed countries and of every country that has sites, by name."""
     world = data.web_countries().set_index("iso3")["name"]
-    codes = set(reference.assessed_iso3()) | set(sites["country"].dropna())
+    codes = set(reference.assessed_iso3()) | set(sites["country"].dropna().unique())
     return dict(sorted(((c, world.get(c, c)) for c in codes), key=lambda item: item[1]))
 
 
@@ -94,9 +94,8 @@ def filtered_layers(state: ExplorerState, sites: gpd.GeoDataFrame, zoom: int) ->
     flt = site_filter(state)
     shown_sites = query.filter_sites(sites, flt)
     site_ids = set(shown_sites["site_id"]) if flt.restricts_sites else None
-    mercury = query.filter_records(query.latest_records(data.layer("mercury"), "site_id"), state.dates, site_ids=site_ids)
-    tailings = query.filter_records(query.latest_records(data.layer("tailings"), "tailings_id"), state.dates,
-                                    site_ids=site_ids)
+    mercury = query.filter_records(data.latest_records("mercury", "site_id"), state.dates, site_ids=site_ids)
+    tailings = query.filter_records(data.latest_records("tailings", "tailings_id"), state.dates, site_ids=site_ids)
     pct = data.pillar_pct(state.pillar_scope if state.pillar_scope in mpf.AREAS else mpf.PILLAR)
     return explorer.Layers(
         countries=data.assessed_countries(zoom), pct=pct, sites=shown_sites, mercury=mercury, tailings=tailings,

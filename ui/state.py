@@ -22,3 +22,14 @@ EXPLORER_FITTED = "explorer.fitted_scope"
 EXPLORER_MAP = "explorer.map"
 EXPLORER_BOUNDS = "explorer.bounds"
 EXPLORER_REQUEST = "explorer.requested_view"
+
+# Country profiles
+PROFILE_COUNTRY = "profiles.country"  # the chooser (selectbox) widget
+PROFILE_URL_SEEN = "profiles.url_country"  # the ?country= last put into the chooser
+PROFILE_URL_REPLACED = "profiles.url_replaced"  # the ?country= this page last replaced in the link
+PROFILE_FIGURE = "profiles.figure"  # ground figure set beside the Pillar 6 % across countries
+PROFILE_CHART = "profiles.chart"
+PROFILE_MAP = "profiles.map"
+PROFILE_UPLOAD = "profiles.ratings_upload"
+PROFILE_EDITION = "profiles.ratings_edition"
+PROFILE_STORED = "profiles.ratings_stored"  # message shown once after an import
