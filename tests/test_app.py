@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from stores import demo_store_in
 from streamlit.testing.v1 import AppTest
 
-from asmgeo.install import install_demo
 from asmgeo.store import open_store
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -47,13 +47,7 @@ def _fresh_caches():
 @pytest.fixture(scope="module")
 def demo_store(tmp_path_factory):
     """A store holding a small demo (built once per module); env vars point at it."""
-    folder = tmp_path_factory.mktemp("store")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("ASMGEO_STORE", str(folder / "store.gpkg"))
-        mp.setenv("ASMGEO_RASTER_DIR", str(folder / "rasters"))
-        mp.delenv("ASMGEO_LAYERS_DIR", raising=False)
-        store = open_store()
-        install_demo(store, n_sites=DEMO_SITES)
+    with demo_store_in(tmp_path_factory.mktemp("store"), DEMO_SITES) as store:
         yield store
 
 

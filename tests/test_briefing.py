@@ -8,22 +8,16 @@ import re
 
 import pandas as pd
 import pytest
+from stores import demo_store_in
 
 from asmgeo import briefing, install, mpf, practices, profile, query, reference
-from asmgeo.store import open_store
 
 TODAY = dt.date(2026, 6, 30)
 
 
 @pytest.fixture(scope="module")
 def layers(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("briefing")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("ASMGEO_STORE", str(folder / "store.gpkg"))
-        mp.setenv("ASMGEO_RASTER_DIR", str(folder / "rasters"))
-        mp.delenv("ASMGEO_LAYERS_DIR", raising=False)
-        store = open_store()
-        install.install_demo(store, n_sites=300)
+    with demo_store_in(tmp_path_factory.mktemp("briefing"), 300) as store:
         sites = query.latest_sites(store.read("sites"), practices.load_rules())
         return {"ratings": install.read_ratings(store), "sites": sites, "mercury": store.read("mercury"),
                 "tailings": store.read("tailings")}

@@ -9,10 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from stores import demo_store_in
 
 from asmgeo import ground, practices, query, reference
-from asmgeo.install import install_demo
-from asmgeo.store import open_store
 
 TODAY = dt.date(2026, 6, 30)  # inside the demo's survey span, so "the last 12 months" holds some sites
 ANNEX_C = {"whole_ore_amalgamation", "open_burning", "residential_burning", "cyanide_on_mercury_tailings"}
@@ -22,13 +21,7 @@ RANK = ["good", "acceptable", "poor", "unacceptable"]
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     """Raw layers of a 300-site demo store and the latest sites as the page gets them."""
-    folder = tmp_path_factory.mktemp("ground")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("ASMGEO_STORE", str(folder / "store.gpkg"))
-        mp.setenv("ASMGEO_RASTER_DIR", str(folder / "rasters"))
-        mp.delenv("ASMGEO_LAYERS_DIR", raising=False)
-        store = open_store()
-        install_demo(store, n_sites=300)
+    with demo_store_in(tmp_path_factory.mktemp("ground"), 300) as store:
         raw = {name: store.read(name) for name in ("sites", "mercury", "tailings")}
         rules = pd.read_csv(practices.rules_path(), dtype=str)
     latest = query.latest_sites(raw["sites"], practices.load_rules())

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import streamlit as st
+from stores import demo_store_in
 from streamlit.testing.v1 import AppTest
 
 from asmgeo import mpf, ratings_io, reference
@@ -34,13 +35,7 @@ def _fresh_caches():
 
 @pytest.fixture(scope="module")
 def demo_store(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("profiles")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("ASMGEO_STORE", str(folder / "store.gpkg"))
-        mp.setenv("ASMGEO_RASTER_DIR", str(folder / "rasters"))
-        mp.delenv("ASMGEO_LAYERS_DIR", raising=False)
-        store = open_store()
-        install_demo(store, n_sites=300)
+    with demo_store_in(tmp_path_factory.mktemp("profiles"), 300) as store:
         yield store
 
 
