@@ -25,7 +25,7 @@ from asmgeo.assets import localize
 from asmgeo.demo import DEMO_SOURCE
 from asmgeo.generalize import generalize
 from asmgeo.i18n import t, t_value
-from asmgeo.viewport import WORLD_BOUNDS, WORLD_VIEW, View, centre_of, fit_view, view_around  # noqa: F401
+from asmgeo.viewport import View
 
 BASEMAP_TOLERANCE_DEG = 0.3  # the constant world outline; finer detail comes with the data layers
 MAX_POINTS = 2000  # individual features drawn when at most this many are in view, else clusters

@@ -11,7 +11,7 @@ import pandas as pd
 import shapely
 from branca.element import Element
 
-from asmgeo import explorer, maps
+from asmgeo import explorer, maps, viewport
 from asmgeo.assets import localize
 from asmgeo.i18n import t
 from asmgeo.query import to_lonlat
@@ -31,8 +31,8 @@ def country_map(outline: gpd.GeoDataFrame, country: gpd.GeoDataFrame, sites: gpd
     if country.empty:
         raise ValueError("country has no polygon; pass the country's rows of the boundaries")
     bounds = map_bounds(country, sites)
-    centre, zoom = explorer.fit_view(bounds, WIDTH_PX, HEIGHT_PX, max_zoom=10)
-    view = explorer.View(bounds, zoom)
+    centre, zoom = viewport.fit_view(bounds, WIDTH_PX, HEIGHT_PX, max_zoom=10)
+    view = viewport.View(bounds, zoom)
     fmap = folium.Map(tiles=None, location=centre, zoom_start=zoom, min_zoom=1, control_scale=True)
     fmap.get_root().header.add_child(Element(explorer.MAP_CSS), name="asmgeo_profile_css")
     maps.basemap_layer(outline, lang).add_to(fmap)

@@ -70,7 +70,7 @@ from rasterio.warp import reproject, transform_bounds
 from rasterio.windows import Window
 from streamlit_folium import _get_feature_group_string, _get_header, _get_html, _get_map_string, generate_js_hash
 
-from asmgeo import boundaries, explorer, install, mpf, practices, query, raster, reference
+from asmgeo import boundaries, explorer, install, mpf, practices, query, raster, reference, viewport
 from asmgeo.assets import localize
 from asmgeo.config import REPO_ROOT, raster_dir, static_dir, static_url
 from asmgeo.generalize import generalize, tolerance_for_zoom
@@ -124,7 +124,7 @@ class Warm:
     iso3: str
     centre: tuple[float, float]
     zoom: int
-    view: explorer.View
+    view: viewport.View
 
 
 @functools.cache
@@ -166,8 +166,8 @@ def warm(n: int, cache: Path) -> Warm:
     counts = sites.loc[sites["country"].isin(assessed_iso3), "country"].value_counts()
     iso3 = str(counts.index[0])
     bounds = query.scope_bounds(full_countries(), "country", iso3, assessed_iso3)
-    centre, zoom = explorer.fit_view(bounds, MAP_WIDTH, MAP_HEIGHT)
-    view = explorer.view_around(centre, zoom, MAP_WIDTH, MAP_HEIGHT)
+    centre, zoom = viewport.fit_view(bounds, MAP_WIDTH, MAP_HEIGHT)
+    view = viewport.view_around(centre, zoom, MAP_WIDTH, MAP_HEIGHT)
     world = full_countries()
     no_dates = (None, None)
     layers = explorer.Layers(

@@ -3,7 +3,7 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from asmgeo import explorer
+from asmgeo import explorer, viewport
 from asmgeo.i18n import t
 from ui import data, explorer_data
 from ui.feedback import asmgeo_errors, lang
@@ -17,9 +17,9 @@ st.warning(t("home.notice", L), icon="⚠️")
 
 with asmgeo_errors():
     pct = data.pillar_pct()
-    centre, zoom = explorer.WORLD_VIEW
+    centre, zoom = viewport.WORLD_VIEW
     layers = explorer.Layers(countries=data.assessed_countries(zoom), pct=pct, sites=data.explorer_sites())
-    group = explorer.data_layers(layers, ("countries", "sites"), explorer.View(explorer.WORLD_BOUNDS, zoom),
+    group = explorer.data_layers(layers, ("countries", "sites"), viewport.View(viewport.WORLD_BOUNDS, zoom),
                                  "practice_class", 0.6, L)
     fmap = explorer_data.base_map(L, drawing=False)
 st_folium(fmap, feature_group_to_add=group, center=centre, zoom=zoom, height=580, use_container_width=True,

@@ -13,11 +13,11 @@ import pytest
 import shapely
 from folium.plugins import Draw
 
-from asmgeo import explorer, maps, raster
+from asmgeo import explorer, maps, raster, viewport
 from asmgeo.geology import synthetic_units
 
 XSS = "</script><script>window.__xss=1</script>"
-COUNTRY_VIEW = explorer.View((-18.0, 10.0, -11.0, 17.0), 7)
+COUNTRY_VIEW = viewport.View((-18.0, 10.0, -11.0, 17.0), 7)
 
 
 def _countries() -> gpd.GeoDataFrame:
@@ -167,20 +167,20 @@ def test_geology_raster_is_drawn_over_the_view_with_the_chosen_opacity(tmp_path)
 def test_raster_outside_the_view_is_skipped(tmp_path):
     units = synthetic_units(_countries(), seed=1)
     path = raster.write_class_cog(tmp_path / "geology.tif", units, resolution=0.05)
-    far = explorer.View((100.0, 40.0, 110.0, 50.0), 6)
+    far = viewport.View((100.0, 40.0, 110.0, 50.0), 6)
     group = explorer.data_layers(_layers(rasters=[path]), ("geology_raster",), far, "practice_class", 0.6)
     assert not any(isinstance(c, folium.raster_layers.ImageOverlay) for c in group._children.values())
 
 
 @pytest.mark.parametrize("bounds", [(-81.0, -5.0, -75.2, 1.5), (-17.5, 12.3, -11.4, 16.7), (87.7, 41.6, 119.9, 52.1)])
 def test_a_fitted_view_contains_the_bounds(bounds):
-    centre, zoom = explorer.fit_view(bounds, 800, 640)
-    west, south, east, north = explorer.view_around(centre, zoom, 800, 640).bounds
+    centre, zoom = viewport.fit_view(bounds, 800, 640)
+    west, south, east, north = viewport.view_around(centre, zoom, 800, 640).bounds
     assert west <= bounds[0] and east >= bounds[2] and south <= bounds[1] and north >= bounds[3]
-    tighter = explorer.view_around(centre, zoom + 1, 800, 640).bounds  # one zoom closer no longer fits
+    tighter = viewport.view_around(centre, zoom + 1, 800, 640).bounds  # one zoom closer no longer fits
     assert tighter[0] > bounds[0] or tighter[2] < bounds[2] or tighter[1] > bounds[1] or tighter[3] < bounds[3]
 
 
 def test_fit_view_refuses_empty_bounds():
     with pytest.raises(ValueError, match="bounds"):
-        explorer.fit_view((5.0, 5.0, 5.0, 6.0), 800, 640)
+        viewport.fit_view((5.0, 5.0, 5.0, 6.0), 800, 640)

@@ -8,7 +8,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from asmgeo import explorer, mpf, query, reference
+from asmgeo import explorer, mpf, query, reference, viewport
 from asmgeo.share import ExplorerState
 from asmgeo.viewport import centre_of
 from ui import data
@@ -46,18 +46,18 @@ def view_request(state: ExplorerState, bounds, width: int, height: int) -> tuple
         if shared:
             request = ((shared[0], shared[1]), int(shared[2]))
         elif state.scope == "world":
-            request = explorer.WORLD_VIEW
+            request = viewport.WORLD_VIEW
         else:
-            request = explorer.fit_view(bounds, width, height)
+            request = viewport.fit_view(bounds, width, height)
         st.session_state[keys.EXPLORER_FITTED] = scope
         st.session_state[keys.EXPLORER_REQUEST] = request
         st.session_state.pop(keys.EXPLORER_BOUNDS, None)
     return request
 
 
-def current_view(zoom: int, centre: tuple[float, float], width: int, height: int) -> explorer.View:
+def current_view(zoom: int, centre: tuple[float, float], width: int, height: int) -> viewport.View:
     """What the map shows: the bounds it last reported, else the requested view."""
-    return st.session_state.get(keys.EXPLORER_BOUNDS) or explorer.view_around(centre, zoom, width, height)
+    return st.session_state.get(keys.EXPLORER_BOUNDS) or viewport.view_around(centre, zoom, width, height)
 
 
 def remember_view(returned: dict | None) -> None:
@@ -69,7 +69,7 @@ def remember_view(returned: dict | None) -> None:
     if zoom is None or any(v is None for v in values):
         return
     west, south, east, north = (float(v) for v in values)
-    view = explorer.View((max(west, -180.0), max(south, -85.0), min(east, 180.0), min(north, 85.0)), int(zoom))
+    view = viewport.View((max(west, -180.0), max(south, -85.0), min(east, 180.0), min(north, 85.0)), int(zoom))
     st.session_state[keys.EXPLORER_BOUNDS] = view
     (lat, lon), zoom = centre_of(view)  # the Mercator centre: a plain mean of the latitudes drifts south
     st.session_state[keys.EXPLORER_VIEW] = (lat, lon, zoom)

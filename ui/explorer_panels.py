@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 from shapely.geometry import shape
 
-from asmgeo import explorer, export, query, share, standalone
+from asmgeo import explorer, export, query, share, standalone, viewport
 from asmgeo.demo import DEMO_SOURCE
 from asmgeo.i18n import t, t_value
 from asmgeo.share import ExplorerState
@@ -57,7 +57,7 @@ def show_area(returned: dict | None, layers: explorer.Layers, lang: str) -> None
                        file_name="asmgeo-area.gpkg", mime="application/geopackage+sqlite3", on_click="ignore")
 
 
-def show_downloads(state: ExplorerState, layers: explorer.Layers, view: explorer.View, lang: str) -> None:
+def show_downloads(state: ExplorerState, layers: explorer.Layers, view: viewport.View, lang: str) -> None:
     """The filtered layers as GeoJSON, GeoPackage and CSV, and the map as one offline HTML file."""
     st.subheader(t("explorer.downloads", lang))
     metadata = _metadata(state, lang)
@@ -75,12 +75,12 @@ def show_downloads(state: ExplorerState, layers: explorer.Layers, view: explorer
                                file_name="asmgeo-map.html", mime="text/html", on_click="ignore")
 
 
-def _standalone(state: ExplorerState, layers: explorer.Layers, view: explorer.View, lang: str) -> str:
+def _standalone(state: ExplorerState, layers: explorer.Layers, view: viewport.View, lang: str) -> str:
     """The current map, layers included, as one self-contained HTML file (built afresh)."""
     fmap = explorer_data.base_map(lang)
     offline = tuple(name for name in state.layers if name not in explorer.ONLINE_TILES)  # the file must open offline
     explorer.data_layers(layers, offline, view, state.site_style, state.raster_opacity, lang).add_to(fmap)
-    centre, zoom = explorer.centre_of(view)
+    centre, zoom = viewport.centre_of(view)
     fmap.location, fmap.options["zoom"] = list(centre), zoom
     notes = [t("explorer.export.date", lang, date=dt.date.today().isoformat()), t("explorer.export.sources", lang)]
     if _has_demo(layers):
