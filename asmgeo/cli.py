@@ -1,4 +1,7 @@
-"""Command line: ``python -m asmgeo demo|layers|import-ratings|validate``; errors become one sentence and exit code 2."""
+"""Command line: ``python -m asmgeo demo|layers|import-ratings|validate|import|batches|approve|undo``.
+
+Errors become one sentence and exit code 2.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from asmgeo import boundaries, mpf, ratings_io, reference
+from asmgeo import batches, boundaries, mpf, ratings_io, reference
 from asmgeo.config import DEFAULT_DEMO_SITES
 from asmgeo.errors import AsmgeoError, RatingsFileError
 from asmgeo.i18n import t
@@ -48,6 +51,18 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("file", help="GeoJSON, GeoPackage, zipped Shapefile, KML/KMZ or CSV")
     validate.add_argument("--layer", required=True, choices=UPLOAD_LAYERS, help="the layer the file is for")
     validate.add_argument("--format", choices=("text", "json"), default="text")
+    upload = commands.add_parser("import", help="validate an upload and store its accepted features as a pending batch")
+    upload.add_argument("file", help="GeoJSON, GeoPackage, zipped Shapefile, KML/KMZ or CSV")
+    upload.add_argument("--layer", required=True, choices=UPLOAD_LAYERS, help="the layer the file is for")
+    upload.add_argument("--by", help="who imports (default: the OS user)")
+    upload.add_argument("--strict", action="store_true", help="import nothing when any feature is rejected")
+    upload.add_argument("--format", choices=("text", "json"), default="text")
+    listing = commands.add_parser("batches", help="list the import batches with their status")
+    listing.add_argument("--format", choices=("text", "json"), default="text")
+    approve = commands.add_parser("approve", help="approve a pending import batch")
+    approve.add_argument("batch", help="the batch id (see `batches`)")
+    undo = commands.add_parser("undo", help="delete the rows of an import batch and mark it undone")
+    undo.add_argument("batch", help="the batch id (see `batches`)")
     return parser
 
 
@@ -124,9 +139,79 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return report.exit_code
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """Validate an upload and store its accepted features in one transaction; exit 0, 1 or 2 (DESIGN §4)."""
+    report = validate_file(Path(args.file), args.layer, boundaries.load_countries("full"))
+    result = batches.ImportResult(None, 0)
+    if report.exit_code != EXIT_UNREADABLE:
+        result = batches.import_report(open_store(), report, by=args.by, strict=args.strict)
+    exit_code = EXIT_REJECTED if result.duplicate_of is not None else report.exit_code
+    if result.duplicate_of is not None:
+        print(t("cli.import_duplicate", file=report.file_name, layer=report.layer, batch=result.duplicate_of),
+              file=sys.stderr)
+    if args.format == "json":
+        print(json.dumps(report.to_json(batch=result.batch), ensure_ascii=False))
+        return exit_code
+    if report.file_error is not None:
+        print(f"{t('error.prefix')}: {report.file_error.message}", file=sys.stderr)
+        return exit_code
+    _print_report(report)
+    if result.batch is not None:
+        print(t("cli.import_done", written=result.written, features=report.features, file=report.file_name,
+                layer=report.layer, batch=result.batch))
+    elif args.strict and report.rejected_count:
+        print(t("cli.import_strict", file=report.file_name, rejected=report.rejected_count), file=sys.stderr)
+    elif result.duplicate_of is None:
+        print(t("cli.import_nothing", file=report.file_name, layer=report.layer), file=sys.stderr)
+    return exit_code
+
+
+def _print_report(report) -> None:
+    """The validate summary line and one line per issue."""
+    errors = sum(issue.severity == "error" for issue in report.issues)
+    print(t("cli.validate_summary", file=report.file_name, layer=report.layer, features=report.features,
+            accepted=report.accepted_count, rejected=report.rejected_count, errors=errors,
+            warnings=len(report.issues) - errors))
+    for issue in report.issues:
+        print(f"#{'-' if issue.feature is None else issue.feature} {issue.severity} {issue.code}: {issue.message}")
+
+
+def cmd_batches(args: argparse.Namespace) -> int:
+    """List the import batches (text lines or one JSON array)."""
+    store = open_store()
+    frame = batches.list_batches(store)
+    if args.format == "json":
+        print(json.dumps(frame.to_dict(orient="records"), ensure_ascii=False))
+    elif frame.empty:
+        print(t("cli.batches_empty", path=store.location))
+    else:
+        for record in frame.to_dict(orient="records"):
+            print(t("cli.batches_row", **record))
+    return EXIT_OK
+
+
+def cmd_approve(args: argparse.Namespace) -> int:
+    """Approve one pending batch."""
+    store = open_store()
+    batches.approve(store, args.batch)
+    record = batches.get_batch(store, args.batch)
+    print(t("cli.batch_approved", batch=args.batch, file_name=record["file_name"], layer=record["layer"]))
+    return EXIT_OK
+
+
+def cmd_undo(args: argparse.Namespace) -> int:
+    """Delete the rows of one batch and mark it undone."""
+    store = open_store()
+    deleted = batches.undo(store, args.batch)
+    layer = batches.get_batch(store, args.batch)["layer"]
+    print(t("cli.batch_undone", batch=args.batch, deleted=deleted, layer=layer))
+    return EXIT_OK
+
+
 COMMANDS = {"demo": cmd_demo, "layers": cmd_layers, "import-ratings": cmd_import_ratings,
             "ratings-template": cmd_ratings_template}
 COMMANDS["validate"] = cmd_validate
+COMMANDS.update({"import": cmd_import, "batches": cmd_batches, "approve": cmd_approve, "undo": cmd_undo})
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -533,6 +533,16 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "ratings.problem.more": "… and {count} more problem(s).",
         "cli.ratings_stored": "Stored edition {edition}: {rows} ratings for {countries} in {path}.",
         "cli.ratings_rejected": "{path}: {count} problem(s); nothing was stored.",
+        "cli.import_done": (
+            "Imported {written} of {features} features of {file} into {layer} as batch {batch} (pending approval)."
+        ),
+        "cli.import_nothing": "{file}: nothing was imported into {layer}; no feature was accepted.",
+        "cli.import_strict": "{file}: {rejected} feature(s) rejected and --strict given; nothing was imported.",
+        "cli.import_duplicate": "{file} was already imported into {layer} as batch {batch}; nothing was imported.",
+        "cli.batches_empty": "No import batches in {path}.",
+        "cli.batches_row": "{batch}  {status:<8} {layer:<13} {accepted:>6}/{features:<6} {when}  {who}  {file_name}",
+        "cli.batch_approved": "Batch {batch} ({file_name}, {layer}) is approved.",
+        "cli.batch_undone": "Batch {batch} undone: {deleted} row(s) deleted from {layer}.",
     }
 }
 

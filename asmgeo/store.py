@@ -6,8 +6,8 @@ import functools
 import sqlite3
 import threading
 import warnings
-from collections.abc import Callable
-from contextlib import closing
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -27,6 +27,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 GPKG_APPLICATION_ID = b"GPKG"
 META_TABLE = "asmgeo_layers"
 META_COLUMNS = ["name", "source", "licence", "year", "status"]
+BATCH_COLUMN = "batch"  # the import batch a row came from (asmgeo.batches); not a schema field
 
 # Python's sqlite3 (used for deletes) and GDAL link different copies of SQLite; two copies in one
 # process do not see each other's file locks, so calls into the store from the threads of one
@@ -129,7 +130,9 @@ class GeoPackageStore:
             return 0
         frame = to_store_crs(frame)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        pyogrio.write_dataframe(frame, self.path, layer=layer, driver="GPKG", append=self.has_layer(layer))
+        exists = self.has_layer(layer)
+        pyogrio.write_dataframe(frame, self.path, layer=layer, driver="GPKG", append=exists,
+                                **({} if exists else _geometry_type(layer)))
         return len(frame)
 
     @_serialized
@@ -138,19 +141,47 @@ class GeoPackageStore:
         layer_spec(layer)
         frame = to_store_crs(frame)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        pyogrio.write_dataframe(frame, self.path, layer=layer, driver="GPKG", append=False)
+        pyogrio.write_dataframe(frame, self.path, layer=layer, driver="GPKG", append=False, **_geometry_type(layer))
         return len(frame)
 
     @_serialized
     def delete_where(self, layer: str, column: str, value: str) -> int:
         """Delete the features of ``layer`` whose ``column`` equals ``value``; returns how many."""
         spec = layer_spec(layer)
-        if column not in spec.field_names:
+        if column not in (*spec.field_names, BATCH_COLUMN):
             raise ValueError(f"column={column!r} is not a field of layer {layer!r}")
         if not self.has_layer(layer):
             return 0
         with closing(self._sqlite()) as connection, connection:
             return connection.execute(f'DELETE FROM "{layer}" WHERE "{column}" = ?', (value,)).rowcount
+
+    @_serialized
+    def add_text_column(self, layer: str, column: str) -> bool:
+        """Add a text ``column`` to an existing ``layer`` unless it has one; True when it was added."""
+        layer_spec(layer)
+        if not self.has_layer(layer):
+            return False
+        with self.transaction() as connection:
+            present = {row[1] for row in connection.execute(f'PRAGMA table_info("{layer}")')}
+            if column in present:
+                return False
+            connection.execute(f'ALTER TABLE "{layer}" ADD COLUMN "{column}" TEXT')
+            return True
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A plain SQLite connection in one write transaction (BEGIN IMMEDIATE): committed, or rolled back on error."""
+        with _PROCESS_LOCK:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with closing(self._sqlite()) as connection:
+                connection.isolation_level = None  # transactions are begun and ended here, explicitly
+                connection.execute("BEGIN IMMEDIATE")
+                try:
+                    yield connection
+                except BaseException:
+                    connection.execute("ROLLBACK")
+                    raise
+                connection.execute("COMMIT")
 
     @_serialized
     def read_table(self, name: str) -> pd.DataFrame:
@@ -191,7 +222,10 @@ class GeoPackageStore:
             info = pyogrio.read_info(self.path, layer=layer, force_feature_count=True)
             source = meta["source"].get(layer, "") if not meta.empty else ""
             licence = meta["licence"].get(layer, "") if not meta.empty else ""
-            infos.append(LayerInfo(layer, int(info["features"]), info["geometry_type"], source, licence))
+            geometry = info["geometry_type"]
+            if geometry == "Unknown":  # created generic because the layer takes several types
+                geometry = " or ".join(layer_spec(layer).geometry_types)
+            infos.append(LayerInfo(layer, int(info["features"]), geometry, source, licence))
         return infos
 
     def _check_header(self) -> None:
@@ -213,6 +247,11 @@ class GeoPackageStore:
         connection = sqlite3.connect(self.path, timeout=30)
         connection.execute("PRAGMA journal_mode=WAL")
         return connection
+
+
+def _geometry_type(layer: str) -> dict[str, str]:
+    """Creation option for a layer that takes several geometry types (sites: points or footprints)."""
+    return {"geometry_type": "Unknown"} if len(layer_spec(layer).geometry_types) > 1 else {}
 
 
 def to_store_crs(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -1,0 +1,164 @@
+"""Import batches in the store: rows tagged with their batch, duplicates refused, undo, approve, failure midway."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import upload_fixtures as uf
+from stores import demo_store_in
+
+from asmgeo import batches, boundaries, query
+from asmgeo.practices import load_rules
+from asmgeo.store import GeoPackageStore
+from asmgeo.validate import validate_file
+
+UPLOADS = uf.UPLOADS
+
+
+@pytest.fixture(scope="module")
+def countries():
+    return boundaries.load_countries("full")
+
+
+@pytest.fixture
+def store(tmp_path) -> GeoPackageStore:
+    return GeoPackageStore(tmp_path / "s.gpkg")
+
+
+def _report(countries, name: str, layer: str = "sites", folder: Path = UPLOADS):
+    return validate_file(folder / name, layer, countries)
+
+
+def test_import_writes_the_accepted_features_as_a_pending_batch(store, countries):
+    report = _report(countries, "sites.geojson")
+    result = batches.import_report(store, report, by="awa")
+    assert result.batch is not None and len(result.batch) == 32 and result.duplicate_of is None
+    assert result.written == report.accepted_count == store.count("sites") == 4
+    rows = store.read("sites")
+    assert set(rows["batch"]) == {result.batch} and "_feature" not in rows.columns
+    listed = batches.list_batches(store)
+    assert listed.to_dict(orient="records") == [{
+        "batch": result.batch, "layer": "sites", "file_name": "sites.geojson", "sha256": report.sha256, "who": "awa",
+        "when": listed["when"].iloc[0], "features": 4, "accepted": 4, "rejected": 0, "status": "pending"}]
+    assert pd.Timestamp(listed["when"].iloc[0]).tzinfo is not None  # UTC ISO
+    assert "asmgeo_batches" in store.layer_names() and len(store.read_table("asmgeo_batches")) == 1
+
+
+def test_who_defaults_to_the_os_user(store, countries, monkeypatch):
+    monkeypatch.setattr(batches.getpass, "getuser", lambda: "os-user")
+    batches.import_report(store, _report(countries, "kobo_sites.csv"))
+    assert batches.list_batches(store)["who"].tolist() == ["os-user"]
+
+
+def test_empty_source_is_filled_from_the_file_name(store, countries):
+    report = _report(countries, "kobo_sites.csv")
+    assert report.accepted["source"].isna().all()
+    batches.import_report(store, report)
+    assert set(store.read("sites")["source"]) == {"kobo_sites.csv"}
+
+
+def test_the_same_file_twice_writes_nothing_and_names_the_first_batch(store, countries):
+    first = batches.import_report(store, _report(countries, "sites.geojson"))
+    second = batches.import_report(store, _report(countries, "sites.geojson"))
+    assert second == batches.ImportResult(None, 0, first.batch)
+    assert store.count("sites") == 4 and len(batches.list_batches(store)) == 1
+
+
+def test_an_undone_batch_does_not_block_importing_the_file_again(store, countries):
+    first = batches.import_report(store, _report(countries, "sites.geojson"))
+    batches.undo(store, first.batch)
+    again = batches.import_report(store, _report(countries, "sites.geojson"))
+    assert again.batch not in (None, first.batch) and store.count("sites") == 4
+
+
+def test_strict_refuses_a_file_with_rejections(store, countries):
+    report = _report(countries, "bad_values.geojson")
+    assert report.rejected_count and report.accepted_count
+    assert batches.import_report(store, report, strict=True) == batches.ImportResult(None, 0)
+    assert not store.exists()
+    assert batches.import_report(store, report).written == report.accepted_count == store.count("sites")
+
+
+def test_a_file_level_error_writes_nothing(store, countries):
+    batches.import_report(store, _report(countries, "sites.geojson"))
+    before = store.path.read_bytes()
+    report = _report(countries, "empty.geojson")
+    assert report.exit_code == 2
+    assert batches.import_report(store, report) == batches.ImportResult(None, 0)
+    assert store.path.read_bytes() == before
+
+
+def test_undo_removes_exactly_that_batch(store, countries):
+    kept = batches.import_report(store, _report(countries, "sites.geojson"))
+    gone = batches.import_report(store, _report(countries, "bad_values.geojson"))
+    before = store.read("sites")
+    assert batches.undo(store, gone.batch) == gone.written
+    after = store.read("sites")
+    assert len(after) == len(before) - gone.written and set(after["batch"]) == {kept.batch}
+    pd.testing.assert_frame_equal(after.reset_index(drop=True),
+                                  before[before["batch"] == kept.batch].reset_index(drop=True), check_dtype=False)
+    statuses = batches.list_batches(store).set_index("batch")["status"]
+    assert statuses[gone.batch] == "undone" and statuses[kept.batch] == "pending"
+    with pytest.raises(batches.BatchError, match="already undone"):
+        batches.undo(store, gone.batch)
+
+
+def test_approve_flips_the_status(store, countries):
+    result = batches.import_report(store, _report(countries, "sites.geojson"))
+    batches.approve(store, result.batch)
+    assert batches.get_batch(store, result.batch)["status"] == "approved"
+    batches.undo(store, result.batch)
+    with pytest.raises(batches.BatchError, match="undone"):
+        batches.approve(store, result.batch)
+
+
+def test_an_unknown_batch_is_one_sentence(store, countries):
+    batches.import_report(store, _report(countries, "sites.geojson"))
+    with pytest.raises(batches.BatchError, match="no import batch 'nope'"):
+        batches.approve(store, "nope")
+
+
+def test_a_failure_recording_the_batch_leaves_the_store_as_it_was(store, countries, monkeypatch):
+    first = batches.import_report(store, _report(countries, "sites.geojson"))
+    before = store.read("sites")
+
+    def fail(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(batches, "_record", fail)
+    with pytest.raises(OSError, match="disk full"):
+        batches.import_report(store, _report(countries, "bad_values.geojson"))
+    pd.testing.assert_frame_equal(store.read("sites"), before)
+    assert batches.list_batches(store)["batch"].tolist() == [first.batch]
+
+
+def test_a_later_visit_of_a_stored_site_becomes_its_latest(store, countries, tmp_path):
+    batches.import_report(store, _report(countries, "sites.geojson"))
+    before = store.read("sites")
+    visit = {"type": "FeatureCollection", "features": [{
+        "type": "Feature", "geometry": {"type": "Point", "coordinates": [-12.18, 12.55]},
+        "properties": {"site_id": "SEN-K-002", "commodity": "gold", "survey_date": "2025-01-20", "workers": 999,
+                       "name": "Revisit"}}]}
+    (tmp_path / "revisit.geojson").write_text(json.dumps(visit))
+    result = batches.import_report(store, _report(countries, "revisit.geojson", folder=tmp_path))
+    assert result.written == 1
+    visits = store.read("sites")
+    assert len(visits) == len(before) + 1
+    pd.testing.assert_frame_equal(visits.iloc[:len(before)], before, check_dtype=False)  # the older visits remain
+    latest = query.latest_sites(visits, load_rules()).set_index("site_id")
+    assert latest.loc["SEN-K-002", "workers"] == 999 and latest.loc["SEN-K-002", "name"] == "Revisit"
+    assert latest.loc["SEN-K-002", "visits"] == 2 and latest.loc["SEN-K-002", "batch"] == result.batch
+
+
+def test_import_into_a_demo_store_adds_the_batch_column(tmp_path, countries):
+    with demo_store_in(tmp_path, 20) as store:
+        demo_rows = store.count("sites")
+        result = batches.import_report(store, _report(countries, "sites.geojson"))
+        rows = store.read("sites")
+        assert len(rows) == demo_rows + 4
+        assert rows["batch"].isna().sum() == demo_rows and (rows["batch"] == result.batch).sum() == 4
+        batches.undo(store, result.batch)
+        assert store.count("sites") == demo_rows
