@@ -185,3 +185,15 @@ def _set_status(store: GeoPackageStore, batch: str, status: str) -> None:
     """Change the status of ``batch``."""
     with store.transaction() as connection:
         connection.execute(f'UPDATE "{BATCH_TABLE}" SET status = ? WHERE batch = ?', (status, batch))
+
+
+def published(frame: pd.DataFrame, batches: pd.DataFrame) -> pd.DataFrame:
+    """The rows the published maps may show: rows from no import batch, or from an approved one.
+
+    Rows of a batch still pending review (or whose batch record is missing) stay out.
+    """
+    if BATCH_COLUMN not in frame.columns:
+        return frame
+    approved = set(batches.loc[batches["status"] == "approved", "batch"])
+    batch = frame[BATCH_COLUMN]
+    return frame[batch.isna() | (batch == "") | batch.isin(approved)]

@@ -162,3 +162,18 @@ def test_import_into_a_demo_store_adds_the_batch_column(tmp_path, countries):
         assert rows["batch"].isna().sum() == demo_rows and (rows["batch"] == result.batch).sum() == 4
         batches.undo(store, result.batch)
         assert store.count("sites") == demo_rows
+
+
+def test_published_maps_show_a_batch_only_once_it_is_approved(tmp_path, countries):
+    with demo_store_in(tmp_path, 20) as store:
+        demo_ids = set(store.read("sites")["site_id"])
+        result = batches.import_report(store, _report(countries, "sites.geojson"))
+        imported_ids = set(store.read("sites").query("batch == @result.batch")["site_id"])
+
+        pending = batches.published(store.read("sites"), batches.list_batches(store))
+        assert set(pending["site_id"]) == demo_ids  # the pending batch stays off the maps
+
+        batches.approve(store, result.batch)
+        approved = batches.published(store.read("sites"), batches.list_batches(store))
+        assert set(approved["site_id"]) == demo_ids | imported_ids
+        assert len(approved) == store.count("sites")

@@ -10,7 +10,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from asmgeo import boundaries, install, mpf, practices, query, reference
+from asmgeo import batches, boundaries, install, mpf, practices, query, reference
 from asmgeo.config import raster_dir
 from asmgeo.generalize import generalize, tolerance_for_zoom
 from asmgeo.schema import layer_spec
@@ -85,11 +85,13 @@ def regional_averages() -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _explorer_sites(version: tuple) -> gpd.GeoDataFrame:
-    return query.latest_sites(open_store(version[0]).read("sites"), practices.load_rules())
+    target = open_store(version[0])
+    visits = batches.published(target.read("sites"), batches.list_batches(target))
+    return query.latest_sites(visits, practices.load_rules())
 
 
 def explorer_sites() -> gpd.GeoDataFrame:
-    """Each site's latest visit, with its practice class and number of visits."""
+    """Each site's latest published visit (pending import batches left out), with practice class and visits."""
     return _explorer_sites(store_version(store()))
 
 
@@ -98,11 +100,11 @@ def _layer(version: tuple, name: str) -> gpd.GeoDataFrame:
     target = open_store(version[0])
     if not target.has_layer(name):
         return gpd.GeoDataFrame(columns=[*layer_spec(name).field_names, "geometry"], geometry="geometry", crs="EPSG:4326")
-    return target.read(name)
+    return batches.published(target.read(name), batches.list_batches(target))
 
 
 def layer(name: str) -> gpd.GeoDataFrame:
-    """A whole store layer (mercury, tailings, geology_units), shared read-only."""
+    """A store layer as published (mercury, tailings, geology_units): approved or unbatched rows only."""
     return _layer(store_version(store()), name)
 
 
