@@ -130,12 +130,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if report.file_error is not None:
         print(f"{t('error.prefix')}: {report.file_error.message}", file=sys.stderr)
         return report.exit_code
-    errors = sum(issue.severity == "error" for issue in report.issues)
-    print(t("cli.validate_summary", file=report.file_name, layer=report.layer, features=report.features,
-            accepted=report.accepted_count, rejected=report.rejected_count, errors=errors,
-            warnings=len(report.issues) - errors))
-    for issue in report.issues:
-        print(f"#{'-' if issue.feature is None else issue.feature} {issue.severity} {issue.code}: {issue.message}")
+    _print_report(report)
     return report.exit_code
 
 
