@@ -26,5 +26,6 @@ navigation = st.navigation([
     st.Page("pages/home.py", title=t("nav.home", lang()), icon=":material/public:", default=True),
     st.Page("pages/explorer.py", title=t("nav.explorer", lang()), icon=":material/layers:"),
     st.Page("pages/profiles.py", title=t("nav.profiles", lang()), icon=":material/flag:", url_path="profiles"),
+    st.Page("pages/upload.py", title=t("nav.upload", lang()), icon=":material/upload_file:", url_path="upload"),
 ])
 navigation.run()

@@ -212,7 +212,7 @@ def _site_payload(sites: gpd.GeoDataFrame, pct: pd.DataFrame, style: str, catego
          _value("practice_class", row.practice_class, lang), _number(row.workers), _number(row.women),
          _value("mercury_use", row.mercury_use, lang), pd.Timestamp(row.survey_date).date().isoformat(),
          int(row.visits), row.country, row.source]
-        for row, point in zip(sites.itertuples(), sites.geometry)
+        for row, point in zip(sites.itertuples(), sites.geometry.representative_point())  # footprints too
     ]
     return {"rows": rows, "colours": colours + [styles.UNKNOWN_COLOUR], "labels": label, "pct": pct_text,
             "radius": radius, "profile": "/profiles?country=", "synthetic_source": DEMO_SOURCE,

@@ -184,3 +184,12 @@ def test_a_fitted_view_contains_the_bounds(bounds):
 def test_fit_view_refuses_empty_bounds():
     with pytest.raises(ValueError, match="bounds"):
         viewport.fit_view((5.0, 5.0, 5.0, 6.0), 800, 640)
+
+
+def test_a_site_given_as_a_footprint_is_drawn_at_a_point_inside_it():
+    sites = _sites(2)
+    sites.loc[1, "geometry"] = shapely.box(-15.0, 14.0, -14.9, 14.1)
+    group = explorer.data_layers(_layers(sites=sites), ("sites",), COUNTRY_VIEW, "practice_class", 0.6)
+    (points,) = _payloads(group, "asmgeo-site")
+    lat, lon = next((row[0], row[1]) for row in points["rows"] if row[3] == "SEN-1")
+    assert shapely.box(-15.0, 14.0, -14.9, 14.1).contains(shapely.Point(lon, lat))

@@ -33,3 +33,13 @@ PROFILE_MAP = "profiles.map"
 PROFILE_UPLOAD = "profiles.ratings_upload"
 PROFILE_EDITION = "profiles.ratings_edition"
 PROFILE_STORED = "profiles.ratings_stored"  # message shown once after an import
+
+# Upload page
+UPLOAD_LAYER = "upload.layer"
+UPLOAD_WHO = "upload.who"
+UPLOAD_FILE = "upload.file"
+UPLOAD_STRICT = "upload.strict"
+UPLOAD_REPORTS = "upload.reports"  # {(sha256, layer, lang): Report}, so reruns do not validate again
+UPLOAD_MESSAGE = "upload.message"  # (kind, text) left by a commit/approve/undo callback for the next run
+UPLOAD_BATCH = "upload.batch"
+UPLOAD_MAP = "upload.map"

@@ -1,0 +1,135 @@
+"""The upload page's logic, callable without a browser: validate a file, commit it, approve or undo a batch.
+
+The functions taking a path or a batch id do not touch the session, so tests call them directly;
+the ``on_*`` callbacks wrap them for the page's buttons and leave a message for the next run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from asmgeo import batches
+from asmgeo.errors import AsmgeoError
+from asmgeo.export import CSV_ENCODING
+from asmgeo.i18n import t
+from asmgeo.validate import EXIT_FILE, Report, validate_file
+from ui import data
+from ui import state as keys
+
+LAYERS = ("sites", "mercury", "tailings")
+FILE_TYPES = ["geojson", "json", "ndjson", "gpkg", "zip", "kml", "kmz", "csv"]
+
+
+def validate_path(path: Path | str, layer: str, lang: str = "en",
+                  progress: Callable[[float], None] | None = None) -> Report:
+    """Validate the file at ``path`` for ``layer`` against the full-resolution countries."""
+    return validate_file(Path(path), layer, data.full_countries(), progress=progress, lang=lang)
+
+
+def validate_bytes(name: str, content: bytes, layer: str, lang: str = "en",
+                   progress: Callable[[float], None] | None = None) -> Report:
+    """Write ``content`` to a temp file keeping the upload's name (its suffix picks the reader) and validate it."""
+    safe_name = Path(name).name or "upload"
+    with tempfile.TemporaryDirectory(prefix="asmgeo-upload-") as folder:
+        path = Path(folder) / safe_name
+        path.write_bytes(content)
+        return validate_path(path, layer, lang, progress)
+
+
+def cached_report(name: str, content: bytes, layer: str, lang: str,
+                  progress: Callable[[float], None] | None = None) -> Report:
+    """The report of this upload, validated once per (sha256, layer, language) in the session."""
+    reports = st.session_state.setdefault(keys.UPLOAD_REPORTS, {})
+    key = (hashlib.sha256(content).hexdigest(), layer, lang)
+    if key not in reports:
+        reports.clear()  # keep one report: a session holds at most the file in front of it
+        reports[key] = validate_bytes(name, content, layer, lang, progress)
+    return reports[key]
+
+
+def can_commit(report: Report) -> bool:
+    """A file that could be read and has accepted features."""
+    return report.exit_code != EXIT_FILE and report.accepted_count > 0
+
+
+def issues_frame(report: Report, lang: str = "en") -> pd.DataFrame:
+    """One row per issue; the feature number is 1-based like the map's tooltips (blank for the whole file)."""
+    rows = [{"feature": None if i.feature is None else i.feature + 1, "field": i.field or "",
+             "severity": i.severity, "code": i.code, "message": i.message} for i in report.issues]
+    frame = pd.DataFrame(rows, columns=["feature", "field", "severity", "code", "message"])
+    frame["feature"] = frame["feature"].astype("Int64")
+    return frame.rename(columns={c: t(f"upload.col_{c}", lang) for c in frame.columns})
+
+
+def issues_csv(report: Report, lang: str = "en") -> bytes:
+    """The issues table as CSV (UTF-8 with BOM, like the other exports)."""
+    return issues_frame(report, lang).to_csv(index=False, lineterminator="\r\n").encode(CSV_ENCODING)
+
+
+def commit(report: Report, who: str, strict: bool, lang: str = "en") -> tuple[str, str]:
+    """Import the accepted features as a pending batch; returns (kind, message) for the screen."""
+    result = batches.import_report(data.store(), report, by=who.strip() or None, strict=strict)
+    if result.duplicate_of is not None:
+        return "warning", t("upload.duplicate", lang, layer=report.layer, batch=result.duplicate_of)
+    if result.batch is None:
+        return "warning", t("upload.nothing_written", lang)
+    return "success", t("upload.committed", lang, batch=result.batch, written=result.written, layer=report.layer)
+
+
+def approve(batch: str, lang: str = "en") -> tuple[str, str]:
+    """Approve ``batch``; returns (kind, message)."""
+    batches.approve(data.store(), batch)
+    return "success", t("upload.approved", lang, batch=batch)
+
+
+def undo(batch: str, lang: str = "en") -> tuple[str, str]:
+    """Undo ``batch`` (its rows deleted); returns (kind, message)."""
+    layer = batches.get_batch(data.store(), batch)["layer"]
+    deleted = batches.undo(data.store(), batch)
+    return "success", t("upload.undone", lang, batch=batch, deleted=deleted, layer=layer)
+
+
+def open_batches() -> pd.DataFrame:
+    """Batches that are not undone (the ones approve or undo can still act on), newest first."""
+    frame = batches.list_batches(data.store())
+    return frame[frame["status"] != batches.UNDONE].iloc[::-1]
+
+
+# --------------------------------------------------------------- button callbacks
+
+
+def _leave(function: Callable[..., tuple[str, str]], *args) -> None:
+    try:
+        st.session_state[keys.UPLOAD_MESSAGE] = function(*args)
+    except AsmgeoError as exc:
+        st.session_state[keys.UPLOAD_MESSAGE] = ("error", f"{t('error.prefix', args[-1])}: {exc}")
+
+
+def on_commit(report: Report, lang: str) -> None:
+    """Commit button: import with the name and strict box as they are now."""
+    who = str(st.session_state.get(keys.UPLOAD_WHO, ""))
+    strict = bool(st.session_state.get(keys.UPLOAD_STRICT, False))
+    _leave(commit, report, who, strict, lang)
+
+
+def on_approve(lang: str) -> None:
+    """Approve button: the batch chosen in the batch select box."""
+    _leave(approve, st.session_state[keys.UPLOAD_BATCH], lang)
+
+
+def on_undo(lang: str) -> None:
+    """Undo button: the batch chosen in the batch select box."""
+    _leave(undo, st.session_state[keys.UPLOAD_BATCH], lang)
+
+
+def show_message() -> None:
+    """Show (once) what the last callback left."""
+    kind, text = st.session_state.pop(keys.UPLOAD_MESSAGE, (None, None))
+    if kind is not None:
+        getattr(st, kind)(text)
