@@ -42,8 +42,8 @@ def mappable(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def _label(row: pd.Series, id_field: str | None) -> str:
-    """``#n`` (1-based feature number in the file) and the feature's id when it has one."""
-    number = f"#{int(row[FEATURE_COLUMN]) + 1}" if FEATURE_COLUMN in row and pd.notna(row[FEATURE_COLUMN]) else ""
+    """``#n`` (the feature's 0-based index in the file, as in the report) and its id when it has one."""
+    number = f"#{int(row[FEATURE_COLUMN])}" if FEATURE_COLUMN in row and pd.notna(row[FEATURE_COLUMN]) else ""
     value = row.get(id_field) if id_field else None
     return f"{number} {value}".strip() if value is not None and not pd.isna(value) else number
 

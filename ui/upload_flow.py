@@ -59,8 +59,8 @@ def can_commit(report: Report) -> bool:
 
 
 def issues_frame(report: Report, lang: str = "en") -> pd.DataFrame:
-    """One row per issue; the feature number is 1-based like the map's tooltips (blank for the whole file)."""
-    rows = [{"feature": None if i.feature is None else i.feature + 1, "field": i.field or "",
+    """One row per issue; the feature number is the 0-based index of the JSON report and the messages."""
+    rows = [{"feature": i.feature, "field": i.field or "",
              "severity": i.severity, "code": i.code, "message": i.message} for i in report.issues]
     frame = pd.DataFrame(rows, columns=["feature", "field", "severity", "code", "message"])
     frame["feature"] = frame["feature"].astype("Int64")
