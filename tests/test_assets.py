@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
 from pathlib import Path
 
 import folium
 import pytest
 from folium.plugins import Terminator
+from html_assets import asset_urls
 
 from asmgeo import assets
 from asmgeo.errors import AssetError
@@ -18,23 +18,10 @@ DROPPED = ("jquery", "bootstrap", "awesome_markers", "bootstrap_css", "glyphicon
            "awesome_markers_css", "awesome_markers_font_css", "awesome_rotate_css")
 
 
-class _Assets(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "script" and attrs.get("src"):
-            self.urls.append(attrs["src"])
-        if tag == "link" and attrs.get("href"):
-            self.urls.append(attrs["href"])
 
 
 def _asset_urls(fmap: folium.Map) -> list[str]:
-    parser = _Assets()
-    parser.feed(fmap.get_root().render())
-    return parser.urls
+    return asset_urls(fmap.get_root().render())
 
 
 def test_a_plain_folium_map_uses_cdns_so_localize_has_work_to_do():

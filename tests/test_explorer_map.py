@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import folium
@@ -12,6 +11,7 @@ import pandas as pd
 import pytest
 import shapely
 from folium.plugins import Draw
+from html_assets import asset_urls
 
 from asmgeo import explorer, maps, raster, viewport
 from asmgeo.geology import synthetic_units
@@ -58,17 +58,6 @@ def _legend_titles(group: folium.FeatureGroup) -> list[str]:
     return [p["title"] for p in _payloads(group, "asmgeo-legend")]
 
 
-class _Assets(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "script" and attrs.get("src"):
-            self.urls.append(attrs["src"])
-        if tag == "link" and attrs.get("href"):
-            self.urls.append(attrs["href"])
 
 
 @pytest.fixture(scope="module")
@@ -84,10 +73,9 @@ def test_base_map_has_the_offline_outline_and_drawing_tools(base):
 
 
 def test_base_map_loads_every_script_and_style_from_the_app_server(base):
-    parser = _Assets()
-    parser.feed(base.get_root().render())
-    assert parser.urls and all(u.startswith("/app/static/node_modules/") for u in parser.urls), parser.urls
-    assert {Path(u).name for u in parser.urls} >= {"leaflet.js", "leaflet.css", "leaflet.draw.js", "leaflet.draw.css"}
+    urls = asset_urls(base.get_root().render())
+    assert urls and all(u.startswith("/app/static/node_modules/") for u in urls), urls
+    assert {Path(u).name for u in urls} >= {"leaflet.js", "leaflet.css", "leaflet.draw.js", "leaflet.draw.css"}
 
 
 def test_sites_in_view_are_drawn_one_by_one_with_their_data():

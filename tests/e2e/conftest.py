@@ -39,6 +39,16 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+# [lat, lng] of every individual site marker on the map (run in the map frame)
+SITE_MARKERS_JS = """() => {
+    const out = [];
+    window.map.eachLayer(l => {
+        if (l.options && l.options.className === 'asmgeo-site' && l.getLatLng) {
+            const p = l.getLatLng(); out.push([p.lat, p.lng]);
+        }
+    });
+    return out;
+}"""
 
 SERVER_START_TIMEOUT_S = 60
 APP_RUN_TIMEOUT_S = 60

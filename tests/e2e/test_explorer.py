@@ -25,7 +25,7 @@ import pyogrio
 import pytest
 import shapely
 
-from .conftest import APP_RUN_TIMEOUT_S, map_frame, serve_app, wait_for_app
+from .conftest import APP_RUN_TIMEOUT_S, SITE_MARKERS_JS, map_frame, serve_app, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -74,15 +74,6 @@ _VIEW_REPORTED_JS = """() => {
         && same(ne.lat, b.getNorth()) && same(ne.lng, b.getEast());
 }"""
 _DRAWN_STATE_JS = "() => [(window.__GLOBAL_DATA__ || {}).last_feature_group || '', " + _COUNTS_JS.removeprefix("() => ") + "]"
-_SITE_MARKERS_JS = """() => {
-    const out = [];
-    window.map.eachLayer(l => {
-        if (l.options && l.options.className === 'asmgeo-site' && l.getLatLng) {
-            const p = l.getLatLng(); out.push([p.lat, p.lng]);
-        }
-    });
-    return out;
-}"""
 _VIEW_JS = """() => { const c = window.map.getCenter(), b = window.map.getBounds();
     return {lat: c.lat, lng: c.lng, zoom: window.map.getZoom(),
             bounds: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]}; }"""
@@ -384,7 +375,7 @@ def test_a_filter_reduces_the_drawn_sites(base, page, store_data):
     latest = store_data["latest_sites"]
     frame = _open(page, base, "scope=country&value=ECU&layers=sites")
     assert counts(frame)["path.asmgeo-cluster"] == 0, "expected individual site points at this zoom"
-    all_drawn = {_key(*p) for p in frame.evaluate(_SITE_MARKERS_JS)}
+    all_drawn = {_key(*p) for p in frame.evaluate(SITE_MARKERS_JS)}
     assert metric(page, "ASM sites") == f"{len(latest):,}"
     non_gold = _site_keys(latest[latest["commodity"] != "gold"])
     assert all_drawn & non_gold, "the unfiltered map should show some non-gold sites"
@@ -394,7 +385,7 @@ def test_a_filter_reduces_the_drawn_sites(base, page, store_data):
     wait_until(page, lambda: metric(page, "ASM sites") == f"{len(gold):,}",
                f"the ASM sites metric to read {len(gold):,} (latest visits whose commodity is gold)")
     frame = settle(page)
-    gold_drawn = {_key(*p) for p in frame.evaluate(_SITE_MARKERS_JS)}
+    gold_drawn = {_key(*p) for p in frame.evaluate(SITE_MARKERS_JS)}
     assert 0 < len(gold_drawn) < len(all_drawn), (len(gold_drawn), len(all_drawn))
     assert counts(frame)["path.asmgeo-site"] < len(all_drawn)
     not_gold = gold_drawn - _site_keys(gold)
@@ -415,7 +406,7 @@ def test_the_map_draws_the_sites_of_the_view_it_shows(base, page, store_data):
     x, y = latest.geometry.x, latest.geometry.y
     visible = _site_keys(latest[(x >= west) & (x <= east) & (y >= south) & (y <= north)])
     assert len(visible) > 10, f"test setup: expected Mongolian sites in view, got {len(visible)}"
-    drawn = {_key(*p) for p in frame.evaluate(_SITE_MARKERS_JS)}
+    drawn = {_key(*p) for p in frame.evaluate(SITE_MARKERS_JS)}
     not_drawn = visible - drawn
     assert not not_drawn, (
         f"{len(not_drawn)} of the {len(visible)} sites inside the map's view {view['bounds']} are not drawn; "

@@ -7,22 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import map_frame, wait_for_app
+from .conftest import SITE_MARKERS_JS, map_frame, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
 FIRST_LOAD_TIMEOUT_S = 120
 SITES_FILE = Path(__file__).resolve().parent.parent / "data" / "uploads" / "sites.geojson"
 _ST_EXCEPTION = '[data-testid="stException"]'
-_SITE_MARKERS_JS = """() => {
-    const out = [];
-    window.map.eachLayer(l => {
-        if (l.options && l.options.className === 'asmgeo-site' && l.getLatLng) {
-            const p = l.getLatLng(); out.push([p.lat, p.lng]);
-        }
-    });
-    return out;
-}"""
 
 
 def _uploaded_points() -> tuple[str, list[tuple[float, float]]]:
@@ -51,8 +42,8 @@ def test_upload_commit_approve_then_explorer_shows_the_sites(fresh_server, page)
               wait_until="domcontentloaded")
     wait_for_app(page, timeout=FIRST_LOAD_TIMEOUT_S)
     frame = map_frame(page, timeout=FIRST_LOAD_TIMEOUT_S)
-    frame.wait_for_function(f"({_SITE_MARKERS_JS})().length > 0", timeout=FIRST_LOAD_TIMEOUT_S * 1000)
-    drawn = frame.evaluate(_SITE_MARKERS_JS)
+    frame.wait_for_function(f"({SITE_MARKERS_JS})().length > 0", timeout=FIRST_LOAD_TIMEOUT_S * 1000)
+    drawn = frame.evaluate(SITE_MARKERS_JS)
     near = [p for p in points if any(abs(p[0] - a) < 2e-3 and abs(p[1] - b) < 2e-3 for a, b in drawn)]
     in_view = [p for p in points if abs(p[0] - lat) < 0.2 and abs(p[1] - lon) < 0.3]
     assert near and set(near) >= set(in_view), f"uploaded {points}, drawn {drawn}"
