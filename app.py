@@ -4,13 +4,14 @@ import streamlit as st
 
 from asmgeo.config import DEFAULT_DEMO_SITES
 from asmgeo.i18n import t
-from ui import data, sidebar
+from ui import data, language, sidebar
 from ui.feedback import asmgeo_errors, lang
 from ui.frame import leave_legacy_pages_mode
 from ui.state import DEMO_NOTICE
 
 leave_legacy_pages_mode()
 st.set_page_config(page_title="asmgeo", page_icon="⛏️", layout="wide")
+language.follow_url()
 
 with asmgeo_errors():
     built_in = data.ensure_demo()
@@ -28,4 +29,5 @@ navigation = st.navigation([
     st.Page("pages/profiles.py", title=t("nav.profiles", lang()), icon=":material/flag:", url_path="profiles"),
     st.Page("pages/upload.py", title=t("nav.upload", lang()), icon=":material/upload_file:", url_path="upload"),
 ])
+language.keep_in_url()
 navigation.run()

@@ -1,6 +1,7 @@
 """Session-state keys, named once."""
 
 LANG = "asmgeo.lang"
+LANG_FROM_URL = "asmgeo.lang_from_url"  # the ?lang= last applied, so a later sidebar choice wins
 DEMO_NOTICE = "asmgeo.demo_notice"
 
 # Map explorer widgets and remembered view
