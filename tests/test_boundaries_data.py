@@ -42,7 +42,7 @@ def test_both_layers_exist() -> None:
 def test_layer_schema_and_crs(layers: dict[str, gpd.GeoDataFrame], name: str) -> None:
     frame = layers[name]
     assert frame.crs.to_epsg() == 4326
-    assert list(frame.columns) == ["iso3", "name", "region", "geometry"]
+    assert list(frame.columns) == ["iso3", "name", "name_fr", "name_es", "region", "geometry"]
     assert set(frame.geom_type) == {"MultiPolygon"}
 
 
@@ -140,3 +140,25 @@ def test_simplification_opens_no_gaps(layers: dict[str, gpd.GeoDataFrame]) -> No
     full, web = enclosed_holes(layers["countries"]), enclosed_holes(layers["countries_web"])
     assert len(web) == len(full)
     assert web == pytest.approx(full, rel=0.2, abs=1e-4)
+
+
+@pytest.mark.parametrize("name", LAYERS)
+def test_every_country_has_a_french_and_spanish_name(layers: dict[str, gpd.GeoDataFrame], name: str) -> None:
+    frame = layers[name]
+    for column in ("name_fr", "name_es"):
+        assert frame[column].notna().all() and (frame[column].str.strip() != "").all()
+    # Natural Earth's own translations, decoded as UTF-8 (Latin-1 would give "SÃ©nÃ©gal")
+    assert frame.loc["SEN", "name_fr"] == "Sénégal"
+    assert frame.loc["DOM", "name_es"] == "República Dominicana"
+    assert frame.loc["ECU", "name_fr"] == "Équateur"
+
+
+def test_country_names_follow_the_language() -> None:
+    from asmgeo.boundaries import country_names
+
+    assert country_names("fr")["MDG"] == "Madagascar"
+    assert country_names("es")["KGZ"] == "Kirguistán"
+    assert country_names("en")["KGZ"] == "Kyrgyzstan"
+    assert len(country_names("fr")) == len(country_names("en")) == 250
+    with pytest.raises(ValueError, match="'de'"):
+        country_names("de")
