@@ -2,9 +2,10 @@
 
 API::
 
-    from asmgeo.batches import import_report, approve, undo, list_batches
+    from asmgeo.batches import import_report, approve, undo, list_batches, batch_features
 
     result = import_report(store, report, by="amadou")   # ImportResult(batch, written, duplicate_of)
+    batch_features(store, result.batch)                  # {"sites": GeoDataFrame of exactly its rows}
     approve(store, result.batch)                         # pending → approved
     undo(store, result.batch)                            # its rows deleted from its layer, status undone
     list_batches(store)                                  # DataFrame, one row per batch, oldest first
@@ -23,6 +24,7 @@ import getpass
 import uuid
 from dataclasses import dataclass
 
+import geopandas as gpd
 import pandas as pd
 
 from asmgeo.errors import AsmgeoError
@@ -36,7 +38,16 @@ _INTEGER_COLUMNS = ("features", "accepted", "rejected")
 
 
 class BatchError(AsmgeoError):
-    """A batch that does not exist, or cannot take the change asked for."""
+    """A batch that does not exist, or cannot take the change asked for.
+
+    ``code`` says which (``unknown_batch``, ``approve_undone``, ``already_undone``) and ``batch``
+    names it, so a page can word the message in the reader's language.
+    """
+
+    def __init__(self, message: str, code: str, batch: str) -> None:
+        self.code = code
+        self.batch = batch
+        super().__init__(message)
 
 
 class DuplicateBatchError(AsmgeoError):
@@ -129,15 +140,36 @@ def get_batch(store: GeoPackageStore, batch: str) -> dict:
     batches = list_batches(store)
     found = batches[batches["batch"] == batch]
     if found.empty:
-        raise BatchError(f"There is no import batch {batch!r} in the store {store.location}.")
+        raise BatchError(f"There is no import batch {batch!r} in the store {store.location}.", "unknown_batch", batch)
     return found.iloc[0].to_dict()
+
+
+def batch_features(store: GeoPackageStore, batch: str) -> dict[str, gpd.GeoDataFrame]:
+    """The rows ``batch`` wrote, as ``{layer: frame}`` in store order (an empty frame once it is undone).
+
+    This is what a reviewer looks at before approving: exactly the rows tagged with the batch,
+    pending or not. An id that names no batch raises :class:`BatchError`.
+    """
+    if not isinstance(batch, str) or not batch.strip():
+        raise ValueError(f"batch={batch!r} must be a non-empty batch id")
+    layer = str(get_batch(store, batch)["layer"])
+    if not store.has_layer(layer) or not _has_batch_column(store, layer):
+        return {layer: gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs="EPSG:4326"))}
+    quoted = batch.replace("'", "''")
+    return {layer: store.read(layer, where=f"\"{BATCH_COLUMN}\" = '{quoted}'")}
+
+
+def _has_batch_column(store: GeoPackageStore, layer: str) -> bool:
+    """True when ``layer`` has the ``batch`` column (a layer rebuilt by ``demo`` loses it with its imports)."""
+    with store.transaction() as connection:
+        return BATCH_COLUMN in {row[1] for row in connection.execute(f'PRAGMA table_info("{layer}")')}
 
 
 def approve(store: GeoPackageStore, batch: str) -> None:
     """Mark a pending batch approved (approving it again changes nothing; an undone batch cannot be)."""
     record = get_batch(store, batch)
     if record["status"] == UNDONE:
-        raise BatchError(f"Batch {batch} was undone; import the file again to publish it.")
+        raise BatchError(f"Batch {batch} was undone; import the file again to publish it.", "approve_undone", batch)
     _set_status(store, batch, APPROVED)
 
 
@@ -145,7 +177,7 @@ def undo(store: GeoPackageStore, batch: str) -> int:
     """Delete exactly the rows of ``batch`` from its layer and mark it undone; returns how many rows went."""
     record = get_batch(store, batch)
     if record["status"] == UNDONE:
-        raise BatchError(f"Batch {batch} is already undone.")
+        raise BatchError(f"Batch {batch} is already undone.", "already_undone", batch)
     deleted = store.delete_where(record["layer"], BATCH_COLUMN, batch)
     _set_status(store, batch, UNDONE)
     return deleted

@@ -177,3 +177,52 @@ def test_published_maps_show_a_batch_only_once_it_is_approved(tmp_path, countrie
         approved = batches.published(store.read("sites"), batches.list_batches(store))
         assert set(approved["site_id"]) == demo_ids | imported_ids
         assert len(approved) == store.count("sites")
+
+
+def test_batch_features_are_exactly_the_rows_of_that_batch(tmp_path, countries):
+    with demo_store_in(tmp_path, 20) as store:
+        first = batches.import_report(store, _report(countries, "sites.geojson"))
+        second = batches.import_report(store, _report(countries, "bad_values.geojson"))
+        shown = batches.batch_features(store, first.batch)
+        assert list(shown) == ["sites"]
+        frame = shown["sites"]
+        report = _report(countries, "sites.geojson")
+        assert len(frame) == first.written == 4 and set(frame["batch"]) == {first.batch}
+        assert list(frame["site_id"]) == list(report.accepted["site_id"])  # in file order, no demo row
+        assert frame.crs.to_epsg() == 4326 and frame.geometry.notna().all()
+        other = batches.batch_features(store, second.batch)["sites"]
+        assert len(other) == second.written and set(other["batch"]) == {second.batch}
+        assert batches.get_batch(store, first.batch)["status"] == "pending"  # looking changes nothing
+
+
+def test_batch_features_of_an_undone_batch_are_empty(store, countries):
+    result = batches.import_report(store, _report(countries, "mercury.geojson", layer="mercury"), by="awa")
+    assert list(batches.batch_features(store, result.batch)) == ["mercury"]
+    batches.undo(store, result.batch)
+    frame = batches.batch_features(store, result.batch)["mercury"]
+    assert frame.empty and "geometry" in frame.columns
+
+
+def test_batch_features_of_an_unknown_batch_is_a_clear_error(store, countries):
+    batches.import_report(store, _report(countries, "sites.geojson"))
+    with pytest.raises(batches.BatchError, match="no import batch \"x' OR '1'='1\""):
+        batches.batch_features(store, "x' OR '1'='1")
+    with pytest.raises(ValueError, match="batch="):
+        batches.batch_features(store, "")
+
+
+def test_batch_features_when_the_layer_lost_its_batch_column(store, countries):
+    result = batches.import_report(store, _report(countries, "sites.geojson"))
+    store.replace("sites", store.read("sites").drop(columns="batch"))  # e.g. the demo rebuilt the layer
+    assert batches.batch_features(store, result.batch)["sites"].empty
+
+
+def test_batch_errors_carry_a_code_and_the_batch(store, countries):
+    result = batches.import_report(store, _report(countries, "sites.geojson"))
+    batches.undo(store, result.batch)
+    for call, code in ((lambda: batches.get_batch(store, "nope"), "unknown_batch"),
+                       (lambda: batches.approve(store, result.batch), "approve_undone"),
+                       (lambda: batches.undo(store, result.batch), "already_undone")):
+        with pytest.raises(batches.BatchError) as caught:
+            call()
+        assert caught.value.code == code and caught.value.batch in ("nope", result.batch)

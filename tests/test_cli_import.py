@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import kobo_xlsx
 import upload_fixtures as uf
 
 from asmgeo import batches
@@ -103,6 +104,24 @@ def test_batches_approve_undo(tmp_path):
     assert len(text) == 2 and text[0].startswith(keep["batch"]) and "kobo_sites.csv" in text[1]
     missing = _run(tmp_path, "undo", "nope")
     assert missing.returncode == 2 and missing.stderr.startswith("Error: ") and "nope" in missing.stderr
+
+
+def test_import_kobo_xlsx_then_undo(tmp_path):
+    path = kobo_xlsx.write_kobo_xlsx(tmp_path)
+    result = _run(tmp_path, "import", str(path), "--layer", "sites", "--by", "enqueteur1", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = _json(result)
+    assert (data["features"], data["accepted"], data["rejected"], data["issues"]) == (3, 3, 0, [])
+    store = _store(tmp_path)
+    rows = store.read("sites")
+    assert list(rows["site_id"]) == ["SEN-KB-001", "SEN-KB-002", "SEN-KB-003"]
+    assert list(rows["workers"]) == [120, 40, 25] and set(rows["source"]) == {"kobo_sites.xlsx"}
+    assert set(rows["batch"]) == {data["batch"]}
+    record = batches.get_batch(store, data["batch"])
+    assert (record["file_name"], record["who"], record["status"]) == ("kobo_sites.xlsx", "enqueteur1", "pending")
+    again = _run(tmp_path, "import", str(path), "--layer", "sites", "--format", "json")
+    assert again.returncode == 1 and _json(again)["batch"] is None  # the same workbook twice
+    assert _run(tmp_path, "undo", data["batch"]).returncode == 0 and store.count("sites") == 0
 
 
 def test_batches_of_an_empty_store(tmp_path):

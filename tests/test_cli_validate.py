@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import kobo_xlsx
 import pytest
 import upload_fixtures as uf
 
@@ -74,6 +75,36 @@ def test_kobo_export_json_exit_0(tmp_path):
     result = _validate(tmp_path, str(UPLOADS / "kobo_sites.csv"), "--layer", "sites", "--format", "json")
     assert result.returncode == 0
     assert _json(result) == {"features": 3, "accepted": 3, "rejected": 0, "issues": [], "batch": None}
+
+
+def test_kobo_xlsx_export_json_exit_0(tmp_path):
+    path = kobo_xlsx.write_kobo_xlsx(tmp_path)
+    result = _validate(tmp_path, str(path), "--layer", "sites", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert _json(result) == {"features": 3, "accepted": 3, "rejected": 0, "issues": [], "batch": None}
+    text = _validate(tmp_path, str(path), "--layer", "sites")
+    assert text.returncode == 0 and "3 features, 3 accepted, 0 rejected" in text.stdout
+
+
+def test_xlsx_with_a_bad_row_names_the_feature(tmp_path):
+    path = kobo_xlsx.write_xlsx(tmp_path, "survey.xlsx", [
+        ["site_id", "commodity", "survey_date", "longitude", "latitude", "workers"],
+        ["X-1", "gold", "2024-03-15", -12.18, 12.55, 12],
+        ["X-2", "gold", "2024-03-15", -12.1, 13.2, "12 workers"],
+    ])
+    result = _validate(tmp_path, str(path), "--layer", "sites", "--format", "json")
+    assert result.returncode == 1
+    data = _json(result)
+    assert (data["features"], data["accepted"], data["rejected"]) == (2, 1, 1)
+    assert [(i["feature"], i["code"]) for i in data["issues"]] == [(1, "not_an_integer")]
+
+
+def test_xlsx_that_is_not_a_workbook_exit_2(tmp_path):
+    path = tmp_path / "survey.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really")
+    result = _validate(tmp_path, str(path), "--layer", "sites", "--format", "json")
+    assert result.returncode == 2
+    assert [(i["feature"], i["code"]) for i in _json(result)["issues"]] == [(None, "unreadable_file")]
 
 
 def test_mercury_layer(tmp_path):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import tempfile
 from pathlib import Path
 
+import kobo_xlsx
 import pytest
 import shapely
 import upload_fixtures as uf
@@ -125,6 +127,59 @@ def test_kobo_export_geopoint_latitude_first_and_geolocation_fallback():
     assert raw.driver == "CSV" and len(raw.frame) == 3
     assert _xy(raw.frame) == [(-12.18, 12.55), (-12.1, 13.2), (-12.35, 13.05)]
     assert {"site_info/gps", "_geolocation"} <= set(raw.geometry_columns)
+
+
+def test_kobo_xlsx_first_sheet_read_like_the_csv_export(tmp_path):
+    raw = read_features(kobo_xlsx.write_kobo_xlsx(tmp_path))
+    csv = read_features(UPLOADS / "kobo_sites.csv")
+    assert raw.driver == "XLSX" and raw.issues == () and raw.frame.crs is None
+    assert len(raw.frame) == 3 and "SEN-KB-999" not in set(raw.frame["site_info/site_id"])  # not the repeat sheet
+    assert list(raw.frame.columns) == list(csv.frame.columns)  # the styled empty column is left out
+    assert _xy(raw.frame) == _xy(csv.frame) == [(-12.18, 12.55), (-12.1, 13.2), (-12.35, 13.05)]
+    assert set(raw.geometry_columns) == set(csv.geometry_columns)
+    first = raw.frame.iloc[0]
+    assert first["travail/nb_travailleurs"] == "120" and first["_id"] == "1001"  # typed numbers, no ".0"
+    assert first["site_info/date_visite"] == "2024-03-15" and first["_submission_time"] == "2024-03-15 10:02:11"
+    assert first["_gps_altitude"] == "152" and first["_gps_precision"] == "4.5"
+    assert raw.frame.loc[1, "site_info/gps"] == "" and raw.frame.loc[1, "_geolocation"] == "[13.2, -12.1]"
+    assert raw.frame.drop(columns="geometry").map(lambda cell: isinstance(cell, str)).all().all()
+
+
+def test_xlsx_cells_become_csv_like_text(tmp_path):
+    path = kobo_xlsx.write_xlsx(tmp_path, "cells.xlsx", [
+        ["site_id", "lon", "lat", "when", "flag", "workers"],
+        ["A", -12.18, 12.55, dt.datetime(2024, 3, 15, 9, 30), True, 12.0],
+        ["B", "-12,2", "12,6", dt.date(2024, 3, 16), None, 7.25],
+    ])
+    raw = read_features(path)
+    assert raw.frame[["site_id", "when", "flag", "workers"]].values.tolist() == [
+        ["A", "2024-03-15 09:30:00", "true", "12"], ["B", "2024-03-16", "", "7.25"]]
+    assert _xy(raw.frame) == [(-12.18, 12.55), (-12.2, 12.6)]
+
+
+def test_xlsx_without_rows_or_coordinates_is_refused(tmp_path):
+    _refused(kobo_xlsx.write_xlsx(tmp_path, "header.xlsx", [["site_id", "lon", "lat"]]), "empty_file")
+    _refused(kobo_xlsx.write_xlsx(tmp_path, "blank.xlsx", []), "empty_file")
+    _refused(kobo_xlsx.write_xlsx(tmp_path, "plain.xlsx", [["site_id", "note"], ["A", "x"]]), "not_geographic")
+
+
+def test_xlsx_with_an_entity_declaration_is_refused_before_parsing(tmp_path, monkeypatch):
+    book = kobo_xlsx.write_kobo_xlsx(tmp_path)
+    evil = kobo_xlsx.with_member(book, tmp_path / "evil.xlsx", "xl/worksheets/sheet1.xml", lambda data:
+                                 b'<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>' + data)
+    import openpyxl
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: pytest.fail("openpyxl parsed the workbook"))
+    _refused(evil, "xml_doctype")
+    padded = kobo_xlsx.with_member(book, tmp_path / "padded.xlsx", "xl/workbook.xml", lambda data:
+                                   b"<!-- " + b"x" * 3_000_000 + b" --><!DOCTYPE workbook>" + data)
+    _refused(padded, "xml_doctype")  # past the first chunk
+
+
+def test_xlsx_that_unpacks_past_the_limit_is_refused(tmp_path):
+    rows = [["site_id", "lon", "lat", "note"]] + [[f"S{i}", -12.18, 12.55, "x" * 2000] for i in range(3000)]
+    path = kobo_xlsx.write_xlsx(tmp_path, "big.xlsx", rows)
+    assert path.stat().st_size < 1024 * 1024
+    _refused(path, "archive_too_large", Limits(max_uncompressed_mb=5))
 
 
 def test_odk_split_latitude_longitude_columns():
@@ -295,7 +350,10 @@ def test_size_is_checked_before_reading(tmp_path, monkeypatch):
     ("broken.geojson", b'{"type": "FeatureCollection", "features": [', "unreadable_file"),
     ("array.geojson", b"[1, 2, 3]", "unreadable_file"),
     ("other.json", b'{"name": "not geojson"}', "unreadable_file"),
-    ("survey.xlsx", b"PK\x03\x04 pretend spreadsheet", "unsupported_format"),
+    ("survey.xls", b"\xd0\xcf\x11\xe0 pretend old spreadsheet", "unsupported_format"),
+    ("survey.ods", b"PK\x03\x04 pretend spreadsheet", "unsupported_format"),
+    ("survey.xlsx", b"PK\x03\x04 pretend spreadsheet", "unreadable_file"),
+    ("renamed.xlsx", b"site_id,lon,lat\nA,-12.18,12.55\n", "unreadable_file"),
     ("route.gpx", b"<?xml version='1.0'?><gpx></gpx>", "unsupported_format"),
     ("page.html", b"<html><body>hi</body></html>", "unsupported_format"),
     ("blob.bin", bytes(range(256)) * 4, "unsupported_format"),

@@ -7,6 +7,7 @@ AppTest cannot drive ``st.file_uploader``, so the validate/commit steps are test
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from stores import demo_store_in
 from streamlit.testing.v1 import AppTest
 
 from asmgeo import batches, upload_map
+from asmgeo.i18n import date, number
 from asmgeo.validate import EXIT_FILE
 from ui import data, upload_flow
 
@@ -148,3 +150,170 @@ def test_undo_button_removes_the_rows(store):
     assert list(batches.list_batches(store)["status"]) == ["undone"]
     assert len(store.read("sites")) == before - report.accepted_count
     assert not [b for b in at.button if b.label == "Approve"]  # nothing open any more
+
+
+# --------------------------------------------------------------- maps that fit their features
+
+
+def _groups(group) -> list:
+    return list(group._children.values())
+
+
+def _fit(group) -> list[list[float]]:
+    fits = [child for child in _groups(group) if isinstance(child, upload_map.FitToGroup)]
+    assert len(fits) == 1
+    return fits[0].bounds
+
+
+def test_preview_map_fits_the_uploaded_features(store):
+    report = upload_flow.validate_path(UPLOADS / "sites.geojson", "sites")
+    west, south, east, north = report.accepted.total_bounds
+    (s, w), (n, e) = _fit(upload_map.preview_layers(report))
+    pad = upload_map.FIT_PADDING_DEG
+    assert (s, w, n, e) == pytest.approx((south - pad, west - pad, north + pad, east + pad), abs=1e-5)
+    assert n - s < 1 and e - w < 1  # Kédougou, not the world
+
+
+def test_fit_ignores_out_of_range_features_unless_nothing_else_is_there(store):
+    report = upload_flow.validate_path(UPLOADS / "bad_values.geojson", "sites")
+    (s, w), (n, e) = upload_map.fit_bounds(report.accepted, report.rejected)
+    assert n < 20 and s > 10 and w > -19 and e < -10  # latitude 95 of feature #18 does not zoom the map out
+    only_bad = report.rejected[report.rejected["_feature"] == 18]
+    assert upload_map.fit_bounds(only_bad) == [[85.0, -12.05], [85.0, -11.95]]  # clamped to what the map shows
+    assert upload_map.fit_bounds(report.accepted.iloc[0:0]) is None
+    assert upload_map.fit_bounds() is None
+
+
+def test_fit_is_in_the_script_streamlit_folium_runs_when_the_group_changes(store):
+    import folium
+    from streamlit_folium import _get_feature_group_string
+
+    report = upload_flow.validate_path(UPLOADS / "sites.geojson", "sites")
+    script = _get_feature_group_string(upload_map.preview_layers(report), folium.Map())
+    fit = script.index("fitBounds")
+    added = script.index("map_div.addLayer(feature_group_feature_group_0)")
+    assert script.index("data_layer_feature_group_0_0") < fit < added
+    assert "})(feature_group_feature_group_0);" in script and 'group.once("add"' in script
+
+
+# --------------------------------------------------------------- popups and tooltips are data, not HTML
+
+XSS = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">'
+
+
+def test_popups_and_tooltips_escape_every_value(store):
+    report = upload_flow.validate_path(UPLOADS / "bad_values.geojson", "sites")
+    report.accepted.loc[report.accepted.index[0], "name"] = XSS
+    report.rejected.loc[report.rejected.index[0], "site_id"] = XSS
+    layers = {layer.class_name: layer for layer in _groups(upload_map.preview_layers(report))
+              if isinstance(layer, upload_map.maps.DataLayer)}
+    accepted = layers[upload_map.ACCEPTED_CLASS].data["features"][0]["properties"]
+    rejected = layers[upload_map.REJECTED_CLASS].data["features"][0]["properties"]
+    escaped = XSS.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    for text in (accepted["_popup"], accepted["_tooltip"], rejected["_tooltip"]):
+        assert "<script" not in text and "<img" not in text and escaped in text, text
+    assert "women is 12, more than workers (10)." in rejected["_tooltip"]
+    assert "<b>Reasons</b>: women is 12" in rejected["_popup"]
+
+
+def test_popup_shows_the_main_fields_in_the_readers_language():
+    import geopandas as gpd
+    import pandas as pd
+
+    row = pd.Series({"site_id": "S-1", "name": "Bantaco", "commodity": "gold",
+                     "survey_date": pd.Timestamp("2024-03-15"), "legal_status": "dunno", "workers": 1234,
+                     "women": pd.NA, "mercury_use": "yes", "source": None})
+    popup = upload_map.popup_html(row, "sites", "fr")
+    assert date(dt.date(2024, 3, 15), "fr") in popup and number(1234, "fr") in popup, popup
+    assert number(1234, "fr") != "1,234"
+    assert "dunno" in popup  # an unknown code is shown as written
+    assert popup.count("<br>") == 6  # site_id, name, commodity, date, legal status, workers, mercury use
+    assert upload_map.display_value("hg_kg_per_year", 2.5, "en") == "2.5"
+    assert upload_map.display_value("hg_kg_per_year", 2.0, "en") == "2"
+    assert upload_map.display_value("site_id", 1001, "en") == "1001"  # ids are not numbers to group
+    assert upload_map.display_value("survey_date", "15/03/2024", "en") == "15/03/2024"  # a rejected value as written
+    assert upload_map.display_value("commodity", "or", "en") == "or"
+    assert upload_map.display_value("commodity", "gold", "fr") != "gold"
+    tip = upload_map.tooltip_html(pd.Series({"_feature": 3, "site_id": "S-1", "name": "B"}), "sites", "ok")
+    assert tip == "<b>#3 S-1</b> · B · ok"
+    assert isinstance(upload_map.batch_layers({"sites": gpd.GeoDataFrame(geometry=[], crs="EPSG:4326")}),
+                      upload_map.folium.FeatureGroup)
+    with pytest.raises(ValueError, match="layer='countries'"):
+        upload_map.batch_layers({"countries": gpd.GeoDataFrame(geometry=[], crs="EPSG:4326")})
+
+
+# --------------------------------------------------------------- reviewing a pending batch
+
+
+def test_batch_map_shows_exactly_the_batch_and_fits_it(store):
+    report = upload_flow.validate_path(UPLOADS / "sites.geojson", "sites")
+    _, text = upload_flow.commit(report, "tester", strict=False)
+    batch = batches.list_batches(store)["batch"].iloc[-1]
+    features = upload_flow.batch_features(batch)
+    group = upload_map.batch_layers(features, "en")
+    (layer,) = [c for c in _groups(group) if isinstance(c, upload_map.maps.DataLayer)]
+    drawn = layer.data["features"]
+    assert layer.class_name == upload_map.BATCH_CLASS and len(drawn) == report.accepted_count
+    assert [f["properties"]["_tooltip"].split("</b>")[0][3:] for f in drawn] == list(report.accepted["site_id"])
+    assert "<b>Commodity</b>: Gold" in drawn[0]["properties"]["_popup"], drawn[0]["properties"]["_popup"]
+    assert _fit(group) == upload_map.fit_bounds(report.accepted)
+
+
+def test_batch_record_and_list_are_localised(store):
+    report = upload_flow.validate_path(UPLOADS / "sites.geojson", "sites")
+    upload_flow.commit(report, "Awa *Diallo*", strict=False)
+    record = batches.list_batches(store).iloc[0]
+    lines = dict(upload_flow.batch_record(record, "en"))
+    assert lines["Batch"] == record["batch"] and lines["SHA-256"] == report.sha256 == record["sha256"]
+    assert lines["Status"] == "pending review" and lines["Layer"] == "ASM sites" and lines["File"] == "sites.geojson"
+    assert lines["Uploaded by"] == "Awa *Diallo*" and lines["Features in the file"] == "4"
+    assert lines["Uploaded on"].endswith(" UTC") and record["when"][11:16] in lines["Uploaded on"]
+    shown = upload_flow.batches_frame(batches.list_batches(store), "en")
+    assert list(shown.columns) == ["Batch", "Status", "Layer", "File", "Uploaded by", "Uploaded on",
+                                   "Features in the file", "Accepted", "Rejected"]
+    assert shown.iloc[0]["Batch"] == record["batch"][:8]
+    label = upload_flow.batch_label(record, "en")
+    assert label == f"{record['batch'][:8]} · pending review · ASM sites · sites.geojson"
+    many = batches.list_batches(store).assign(features=12345)
+    assert upload_flow.batches_frame(many, "fr").iloc[0, 6] == number(12345, "fr") != "12,345"
+
+
+def test_every_key_built_from_data_exists():
+    from asmgeo.i18n import t
+
+    for status in (batches.PENDING, batches.APPROVED, batches.UNDONE):
+        assert upload_flow.status_name(status, "en") == t(upload_flow.STATUS_KEYS[status])
+    for severity in ("error", "warning"):
+        t(f"upload.severity_{severity}")
+    for code in ("unknown_batch", "approve_undone", "already_undone"):
+        assert "B1" in upload_flow.error_text(batches.BatchError("x", code, "B1"), "en")
+    for column in batches.BATCH_COLUMNS:
+        t(f"upload.batch_{column}")
+    for layer in upload_flow.LAYERS:
+        assert upload_flow.layer_name(layer, "en") == t(f"map.layer.{layer}")
+
+
+def test_review_shows_the_chosen_pending_batch(store):
+    report = upload_flow.validate_path(UPLOADS / "sites.geojson", "sites")
+    upload_flow.commit(report, "tester", strict=False)
+    record = batches.list_batches(store).iloc[0]
+    at = _page(store)
+    assert any(f"Review batch {record['batch'][:8]}" in str(s.value) for s in at.subheader)
+    text = "\n".join(str(m.value) for m in at.markdown)
+    assert record["sha256"] in text and record["batch"] in text and "tester" in text
+    assert any("not on the published maps until the batch is approved" in str(c.value) for c in at.caption)
+    approve = next(b for b in at.button if b.label == "Approve")
+    approve.click().run()
+    _no_exception(at)
+    assert any("show on the published maps" in str(c.value) for c in at.caption)
+    assert next(b for b in at.button if b.label == "Approve").disabled
+
+
+def test_a_failed_action_is_worded_for_the_reader(store):
+    report = upload_flow.validate_path(UPLOADS / "sites.geojson", "sites")
+    upload_flow.commit(report, "tester", strict=False)
+    batch = batches.list_batches(store)["batch"].iloc[0]
+    upload_flow.undo(batch)
+    with pytest.raises(batches.BatchError) as caught:
+        upload_flow.undo(batch)
+    assert upload_flow.error_text(caught.value, "en") == f"Batch {batch} is already undone."

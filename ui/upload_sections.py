@@ -7,22 +7,22 @@ from streamlit_folium import st_folium
 
 from asmgeo import batches as batch_records
 from asmgeo import export, upload_map
-from asmgeo.i18n import t
+from asmgeo.i18n import number, t
 from asmgeo.validate import REASONS_COLUMN, Report
 from ui import data, explorer_data, upload_flow
 from ui import state as keys
 from ui.feedback import plain
 
-MAP_WIDTH, MAP_HEIGHT = 800, 420
+MAP_HEIGHT = 420
 
 
 def counts(report: Report, lang: str) -> None:
     """Features, accepted, rejected; the file-level error when the file could not be used."""
     st.subheader(t("upload.report", lang, file=plain(report.file_name)))
     features, accepted, rejected = st.columns(3)
-    features.metric(t("upload.features", lang), f"{report.features:,}")
-    accepted.metric(t("upload.accepted", lang), f"{report.accepted_count:,}")
-    rejected.metric(t("upload.rejected", lang), f"{report.rejected_count:,}")
+    features.metric(t("upload.features", lang), number(report.features, lang))
+    accepted.metric(t("upload.accepted", lang), number(report.accepted_count, lang))
+    rejected.metric(t("upload.rejected", lang), number(report.rejected_count, lang))
     if report.file_error is not None:
         st.error(t("upload.file_error", lang, message=plain(report.file_error.message)))
 
@@ -37,17 +37,16 @@ def issues(report: Report, lang: str) -> None:
 
 
 def preview(report: Report, lang: str) -> None:
-    """Accepted features in green, rejected ones in red with the reason as a tooltip."""
+    """Accepted features in green, rejected ones in red with the reason as a tooltip; the map fits them."""
     if report.features == 0:
         return
     st.caption(t("upload.preview", lang))
-    centre, zoom = upload_map.preview_view(report, MAP_WIDTH, MAP_HEIGHT)
     st_folium(explorer_data.base_map(lang, drawing=False), key=keys.UPLOAD_MAP, height=MAP_HEIGHT,
               use_container_width=True, feature_group_to_add=upload_map.preview_layers(report, lang),
-              center=centre, zoom=zoom, returned_objects=[])
+              returned_objects=[])
     unmapped = report.rejected_count - len(upload_map.mappable(report.rejected))
     if unmapped:
-        st.caption(t("upload.unmapped", lang, count=unmapped))
+        st.caption(t("upload.unmapped", lang, count=number(unmapped, lang)))
 
 
 def downloads(report: Report, lang: str) -> None:
@@ -71,21 +70,47 @@ def commit_box(report: Report, lang: str) -> None:
 
 
 def batches(lang: str) -> None:
-    """Every import batch, and Approve / Undo for one that is still open."""
+    """Every import batch; the chosen open one with its record, its features on a map, Approve and Undo."""
     st.header(t("upload.batches", lang))
-    table = upload_flow.open_batches()
     everything = batch_records.list_batches(data.store())
     if everything.empty:
         st.caption(t("upload.no_batches", lang))
         return
-    st.dataframe(everything.iloc[::-1], hide_index=True, use_container_width=True)
+    st.dataframe(upload_flow.batches_frame(everything, lang), hide_index=True, use_container_width=True)
+    table = upload_flow.open_batches(everything)
     if table.empty:
         return
-    labels = {row.batch: f"{row.batch[:8]} · {row.status} · {row.layer} · {row.file_name}" for row in table.itertuples()}
-    chosen = st.selectbox(t("upload.choose_batch", lang), list(labels), format_func=labels.get, key=keys.UPLOAD_BATCH)
-    status = table.set_index("batch").loc[chosen, "status"] if chosen in labels else None
-    approve, undo = st.columns(2)
-    approve.button(t("upload.approve", lang), disabled=status != batch_records.PENDING, on_click=upload_flow.on_approve,
-                   args=(lang,), use_container_width=True)
-    undo.button(t("upload.undo", lang), disabled=status is None, on_click=upload_flow.on_undo, args=(lang,),
-                use_container_width=True)
+    records = {row["batch"]: row for _, row in table.iterrows()}
+    chosen = st.selectbox(t("upload.choose_batch", lang), list(records), key=keys.UPLOAD_BATCH,
+                          format_func=lambda batch: upload_flow.batch_label(records[batch], lang))
+    if chosen in records:
+        review(records[chosen], lang)
+
+
+def review(record, lang: str) -> None:
+    """One batch under review: its features on a map fitted to them, its record, Approve / Undo beside it."""
+    st.subheader(t("upload.review", lang, batch=str(record["batch"])[:upload_flow.SHORT_ID]))
+    features = upload_flow.batch_features(record["batch"])
+    map_column, side = st.columns([2, 1])
+    with map_column:
+        review_map(features, record, lang)
+    with side:
+        st.markdown("  \n".join(f"**{plain(label)}:** {plain(value)}" for label, value in
+                                 upload_flow.batch_record(record, lang)))
+        pending = record["status"] == batch_records.PENDING
+        st.button(t("upload.approve", lang), disabled=not pending, on_click=upload_flow.on_approve, args=(lang,),
+                  type="primary", use_container_width=True)
+        st.button(t("upload.undo", lang), on_click=upload_flow.on_undo, args=(lang,), use_container_width=True)
+
+
+def review_map(features: dict, record, lang: str) -> None:
+    """Exactly the batch's rows (hover for the id and name, click for the main fields), or why there are none."""
+    shown = sum(len(upload_map.mappable(frame)) for frame in features.values())
+    if not shown:
+        st.info(t("upload.review_empty", lang))
+        return
+    st_folium(explorer_data.base_map(lang, drawing=False), key=keys.UPLOAD_BATCH_MAP, height=MAP_HEIGHT,
+              use_container_width=True, feature_group_to_add=upload_map.batch_layers(features, lang),
+              returned_objects=[])
+    note = "upload.review_pending" if record["status"] == batch_records.PENDING else "upload.review_approved"
+    st.caption(t(note, lang, count=number(shown, lang)))

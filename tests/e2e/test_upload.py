@@ -1,19 +1,50 @@
-"""Upload in a real browser: validate tests/data/uploads/sites.geojson, commit, approve, see the sites on the explorer."""
+"""Upload in a real browser: validate, commit, review, approve, see the sites on the explorer.
+
+Hostile property values stay text on the page and in both maps; a KoboToolbox XLSX export is read.
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import kobo_xlsx
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from .conftest import SITE_MARKERS_JS, map_frame, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
 FIRST_LOAD_TIMEOUT_S = 120
-SITES_FILE = Path(__file__).resolve().parent.parent / "data" / "uploads" / "sites.geojson"
+UPLOADS = Path(__file__).resolve().parent.parent / "data" / "uploads"
+SITES_FILE = UPLOADS / "sites.geojson"
+XSS_FILE = UPLOADS / "xss_sites.geojson"
+XSS = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">'
+# Open the tooltip and popup of every marker drawn with the class given, and read them back.
+OVERLAYS_JS = """(cls) => {
+    const out = [];
+    window.map.eachLayer(l => {
+        if (!(l.options && l.options.className === cls && l.getLatLng)) return;
+        l.openTooltip();
+        l.openPopup();
+        const tip = l.getTooltip().getElement();
+        const popup = l.getPopup().getElement().querySelector('.leaflet-popup-content');
+        out.push({tooltip: tip.textContent, popup: popup.textContent,
+                  tags: tip.querySelectorAll('script, img').length + popup.querySelectorAll('script, img').length});
+        l.closePopup();
+        l.closeTooltip();
+    });
+    return out;
+}"""
+HAS_CLASS_JS = """(cls) => {
+    if (!window.map) return false;
+    let found = false;
+    window.map.eachLayer(l => { if (l.options && l.options.className === cls && l.getLatLng) found = true; });
+    return found;
+}"""
 _ST_EXCEPTION = '[data-testid="stException"]'
+_SUCCESS = '[data-testid="stAlertContentSuccess"]'
 
 
 def _uploaded_points() -> tuple[str, list[tuple[float, float]]]:
@@ -30,10 +61,10 @@ def test_upload_commit_approve_then_explorer_shows_the_sites(fresh_server, page)
     page.get_by_text("Report for sites.geojson").wait_for(timeout=FIRST_LOAD_TIMEOUT_S * 1000)
     wait_for_app(page)
     page.get_by_role("button", name="Commit accepted features").click()
-    page.get_by_text("pending review").wait_for(timeout=60_000)
+    page.locator(_SUCCESS, has_text="pending review").wait_for(timeout=60_000)
     wait_for_app(page)
     page.get_by_role("button", name="Approve").click()
-    page.get_by_text("is approved").wait_for(timeout=60_000)
+    page.locator(_SUCCESS, has_text="is approved").wait_for(timeout=60_000)
     assert page.locator(_ST_EXCEPTION).count() == 0, page.locator(_ST_EXCEPTION).all_inner_texts()
 
     country, points = _uploaded_points()
@@ -48,3 +79,87 @@ def test_upload_commit_approve_then_explorer_shows_the_sites(fresh_server, page)
     in_view = [p for p in points if abs(p[0] - lat) < 0.2 and abs(p[1] - lon) < 0.3]
     assert near and set(near) >= set(in_view), f"uploaded {points}, drawn {drawn}"
     assert page.locator(_ST_EXCEPTION).count() == 0
+
+
+def _folium_frame_with(page, class_name: str, timeout_s: float = 60):
+    """The streamlit-folium frame whose map draws markers of ``class_name`` (the page has two maps)."""
+    deadline = page.evaluate("Date.now()") + timeout_s * 1000
+    while True:
+        for frame in page.frames:
+            if "streamlit_folium" not in frame.url:
+                continue
+            try:
+                if frame.evaluate(HAS_CLASS_JS, class_name):
+                    return frame
+            except PlaywrightError:  # a frame being replaced by a rerun
+                continue
+        if page.evaluate("Date.now()") > deadline:
+            raise AssertionError(f"no map draws {class_name!r}; frames: {[f.url for f in page.frames]}")
+        page.wait_for_timeout(200)
+
+
+def _fits(frame, points: list[tuple[float, float]]) -> None:
+    """The map is zoomed in on ``points`` (lat, lon), not left on the world view."""
+    zoom = frame.evaluate("window.map.getZoom()")
+    inside = frame.evaluate("(pts) => pts.every(p => window.map.getBounds().contains(p))", [list(p) for p in points])
+    assert zoom >= 8 and inside, f"zoom {zoom}, all points in view: {inside}"
+
+
+def _no_script_ran(page) -> None:
+    for frame in page.frames:
+        assert frame.evaluate("typeof window.__xss") == "undefined", frame.url
+        assert frame.evaluate("document.querySelectorAll('img[src=\"x\"]').length") == 0, frame.url
+
+
+def test_script_in_a_property_stays_text_everywhere_on_the_upload_page(fresh_server, page):
+    features = json.loads(XSS_FILE.read_text())["features"]
+    assert features[0]["properties"]["name"] == XSS and features[1]["properties"]["commodity"] == XSS
+    points = [(f["geometry"]["coordinates"][1], f["geometry"]["coordinates"][0]) for f in features]
+    page.goto(f"{fresh_server}/upload", wait_until="domcontentloaded")
+    wait_for_app(page, timeout=FIRST_LOAD_TIMEOUT_S)
+    page.locator('input[type="file"]').set_input_files(str(XSS_FILE))
+    page.get_by_text("Report for xss_sites.geojson").wait_for(timeout=FIRST_LOAD_TIMEOUT_S * 1000)
+    wait_for_app(page)
+
+    cells = page.locator('[data-testid="stDataFrame"] [role="gridcell"]').all_text_contents()
+    assert any(XSS in cell and "is not a known value" in cell for cell in cells), cells
+
+    preview = _folium_frame_with(page, "asmgeo-upload-rejected")
+    _fits(preview, points)
+    accepted = preview.evaluate(OVERLAYS_JS, "asmgeo-upload-accepted")
+    rejected = preview.evaluate(OVERLAYS_JS, "asmgeo-upload-rejected")
+    assert len(accepted) == len(rejected) == 1
+    assert XSS in accepted[0]["tooltip"] and XSS in accepted[0]["popup"] and "#0 XSS-001" in accepted[0]["tooltip"]
+    assert rejected[0]["tooltip"].count(XSS) == 2  # the name, and the value quoted in the reason
+    assert XSS in rejected[0]["popup"] and accepted[0]["tags"] == rejected[0]["tags"] == 0
+    _no_script_ran(page)
+
+    page.get_by_role("button", name="Commit accepted features").click()
+    page.locator(_SUCCESS, has_text="pending review").wait_for(timeout=60_000)
+    page.get_by_text("Review batch").wait_for(timeout=60_000)
+    wait_for_app(page)
+    review = _folium_frame_with(page, "asmgeo-upload-batch")
+    _fits(review, points[:1])
+    shown = review.evaluate(OVERLAYS_JS, "asmgeo-upload-batch")
+    assert len(shown) == 1 and shown[0]["tags"] == 0
+    assert XSS in shown[0]["tooltip"] and XSS in shown[0]["popup"] and "XSS-001" in shown[0]["tooltip"]
+    assert '<img src=x onerror="window.__xss=3">' in shown[0]["popup"]  # the source field, as written
+    _no_script_ran(page)
+    assert page.locator(_ST_EXCEPTION).count() == 0, page.locator(_ST_EXCEPTION).all_inner_texts()
+    assert not page.page_errors, page.page_errors
+
+
+def test_a_kobo_xlsx_export_is_validated_on_the_page(streamlit_server, page, tmp_path):
+    path = kobo_xlsx.write_kobo_xlsx(tmp_path)
+    page.goto(f"{streamlit_server}/upload", wait_until="domcontentloaded")
+    wait_for_app(page, timeout=FIRST_LOAD_TIMEOUT_S)
+    page.locator('input[type="file"]').set_input_files(str(path))
+    page.get_by_text("Report for kobo_sites.xlsx").wait_for(timeout=FIRST_LOAD_TIMEOUT_S * 1000)
+    wait_for_app(page)
+    metrics = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    assert metrics == ["3", "3", "0"], metrics
+    assert page.get_by_text("No issues: every feature passed.").count() == 1
+    preview = _folium_frame_with(page, "asmgeo-upload-accepted")
+    assert len(preview.evaluate(OVERLAYS_JS, "asmgeo-upload-accepted")) == 3
+    _fits(preview, [(12.55, -12.18), (13.2, -12.1), (13.05, -12.35)])
+    assert page.locator(_ST_EXCEPTION).count() == 0, page.locator(_ST_EXCEPTION).all_inner_texts()
