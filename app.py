@@ -3,7 +3,7 @@
 import streamlit as st
 
 from asmgeo.config import DEFAULT_DEMO_SITES
-from asmgeo.i18n import t
+from asmgeo.i18n import number, t
 from ui import data, language, sidebar
 from ui.feedback import asmgeo_errors, lang
 from ui.frame import leave_legacy_pages_mode
@@ -16,7 +16,8 @@ language.follow_url()
 with asmgeo_errors():
     built_in = data.ensure_demo()
 if built_in is not None:
-    st.session_state[DEMO_NOTICE] = t("store.demo_built", lang(), sites=f"{DEFAULT_DEMO_SITES:,}", seconds=built_in)
+    st.session_state[DEMO_NOTICE] = t("store.demo_built", lang(), sites=number(DEFAULT_DEMO_SITES, lang()),
+                                      seconds=number(built_in, lang(), decimals=1))
 if DEMO_NOTICE in st.session_state:
     st.info(st.session_state[DEMO_NOTICE])
 
@@ -26,6 +27,7 @@ with asmgeo_errors():
 navigation = st.navigation([
     st.Page("pages/home.py", title=t("nav.home", lang()), icon=":material/public:", default=True),
     st.Page("pages/explorer.py", title=t("nav.explorer", lang()), icon=":material/layers:"),
+    st.Page("pages/workshop.py", title=t("nav.workshop", lang()), icon=":material/co_present:", url_path="workshop"),
     st.Page("pages/profiles.py", title=t("nav.profiles", lang()), icon=":material/flag:", url_path="profiles"),
     st.Page("pages/upload.py", title=t("nav.upload", lang()), icon=":material/upload_file:", url_path="upload"),
 ])

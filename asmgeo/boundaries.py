@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 from typing import Literal
 
@@ -32,6 +33,16 @@ def country_names(lang: str) -> dict[str, str]:
     if lang not in NAME_COLUMNS:
         raise ValueError(f"lang={lang!r} is not one of {sorted(LANGUAGES)}")
     return dict(_names(str(layers_dir()))[lang])
+
+
+def by_name(names: dict[str, str]) -> dict[str, str]:
+    """``names`` (code → name) ordered by name as a reader expects it: accents and case ignored."""
+    return dict(sorted(names.items(), key=lambda item: (_collation_key(item[1]), item[1])))
+
+
+def _collation_key(name: str) -> str:
+    """``name`` without accents, in lower case ("Équateur" sorts with "E")."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").casefold()
 
 
 @lru_cache(maxsize=4)

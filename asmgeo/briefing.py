@@ -11,9 +11,9 @@ import html
 
 import pandas as pd
 
-from asmgeo import ground, mpf
-from asmgeo.i18n import t
-from asmgeo.profile import Profile, facts_table, items_table
+from asmgeo import ground, mpf, reference
+from asmgeo.i18n import date, number, t
+from asmgeo.profile import Profile, facts_table, items_table, source_label
 
 KEY_FIGURES = ("sites", "licensed_share", "workers", "women_share", "mercury_use_share", "annex_c_share",
                "mercury_kg_per_year", "tailings", "tailings_mercury_share", "tailings_cyanide_share",
@@ -77,9 +77,12 @@ def _e(value: object) -> str:
 
 def _meta(profile: Profile, lang: str) -> str:
     """Data date, preparation date and region."""
-    data_date = profile.data_date.isoformat() if profile.data_date else t("ground.no_record", lang)
-    region = t(f"region.{profile.region}", lang) if profile.region in ("africa", "lac", "asia") else (profile.region or "")
-    return t("briefing.meta", lang, data_date=data_date, today=profile.today.isoformat(), region=region)
+    data_date = date(profile.data_date, lang) if profile.data_date else t("ground.no_record", lang)
+    try:
+        region = t(f"region.{profile.region}", lang)
+    except KeyError:
+        region = profile.region or ""
+    return t("briefing.meta", lang, data_date=data_date, today=date(profile.today, lang), region=region)
 
 
 def _table(header: list[str], rows: list[list[object]], css: str = "") -> str:
@@ -89,17 +92,17 @@ def _table(header: list[str], rows: list[list[object]], css: str = "") -> str:
     return f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{cells}</tbody></table>'
 
 
-def _pct(value: float | None) -> str:
-    """A % with one decimal, or a dash."""
-    return "–" if value is None or pd.isna(value) else f"{value:.1f} %"
+def _pct(value: float | None, lang: str = "en") -> str:
+    """A % with one decimal written for ``lang``, or a dash."""
+    return "–" if value is None or pd.isna(value) else f"{number(value, lang, 1)} %"
 
 
 def _record_section(profile: Profile, lang: str) -> str:
     """% implemented per area and for the pillar, the rule, the assessment and the region."""
     record = profile.record
     status = t(f"mpf.status.{'illustrative' if record.illustrative else 'official'}", lang)
-    rows = [[t(f"mpf.area.{s}", lang) if s != mpf.PILLAR else t("profile.pillar", lang), _pct(record.pct[s]),
-             record.items_rated[s]] for s in (*mpf.AREAS, mpf.PILLAR)]
+    rows = [[t(f"mpf.area.{s}", lang) if s != mpf.PILLAR else t("profile.pillar", lang), _pct(record.pct[s], lang),
+             number(record.items_rated[s], lang)] for s in (*mpf.AREAS, mpf.PILLAR)]
     parts = [f"<h2>{_e(t('profile.record', lang))}</h2>"]
     if not record.rated:
         parts.append(f"<p>{_e(t('profile.no_ratings', lang))}</p>")
@@ -109,14 +112,15 @@ def _record_section(profile: Profile, lang: str) -> str:
                      f'{_e(t("home.rule", lang, rule=t("mpf.rule", lang)))}</p>')
     if record.assessment:
         a = record.assessment
-        text = t("profile.assessment", lang, period=a.get("assessment_period") or "–",
-                 date=a.get("report_date") or "–", status=a.get("report_date_status") or "–")
+        text = t("profile.assessment", lang, period=reference.date_text(a.get("assessment_period") or "", lang) or "–",
+                 date=reference.date_text(a.get("report_date") or "", lang) or "–",
+                 status=reference.date_status_label(a.get("report_date_status") or "", lang) or "–")
         parts.append(f'<p class="small">{_e(text)}</p>')
     if profile.regional_average:
         avg = profile.regional_average
         region = t(f"region.{avg['region']}", lang)
-        text = t("profile.regional_average", lang, pct=avg["implementation_pct"], region=region,
-                 countries=avg["countries_assessed"])
+        text = t("profile.regional_average", lang, pct=number(avg["implementation_pct"], lang), region=region,
+                 countries=number(avg["countries_assessed"], lang))
         parts.append(f'<p class="small">{_e(text)}</p>')
     return "".join(parts)
 
@@ -140,7 +144,7 @@ def _chart(profile: Profile, lang: str) -> str:
         length = 0 if value is None or pd.isna(value) else (width - left - 40) * float(value) / 100
         parts.append(f'<text x="{left - 4}" y="{y + bar_h - 3}" text-anchor="end">{_e(label)}</text>')
         parts.append(f'<rect x="{left}" y="{y}" width="{length:.1f}" height="{bar_h}" fill="{BAR_COLOURS[kind]}"/>')
-        parts.append(f'<text x="{left + length + 3:.1f}" y="{y + bar_h - 3}">{_e(_pct(value))}</text>')
+        parts.append(f'<text x="{left + length + 3:.1f}" y="{y + bar_h - 3}">{_e(_pct(value, lang))}</text>')
     axis_y = height - 4
     parts.append(f'<line x1="{left}" y1="{axis_y}" x2="{width - 40}" y2="{axis_y}" stroke="#666"/>')
     parts.append("</svg>")
@@ -182,7 +186,7 @@ def _facts_section(profile: Profile, lang: str) -> str:
     facts = facts_table(profile.facts, lang)
     if facts.empty:
         return f"<h2>{_e(t('profile.facts', lang))}</h2><p class=\"small\">{_e(t('profile.no_facts', lang))}</p>"
-    rows = [[r.indicator, r.figure, r.year, r.status, r.source] for r in facts.itertuples()]
+    rows = [[r.indicator, r.figure, r.year, r.status, r.source] for r in facts.itertuples()]  # figures in lang
     header = [t("profile.col.indicator", lang), t("profile.col.value", lang), t("profile.col.year", lang),
               t("profile.col.status", lang), t("profile.col.source", lang)]
     return f"<h2>{_e(t('profile.facts', lang))}</h2>{_table(header, rows, 'small')}"
@@ -195,7 +199,7 @@ def _sources_section(profile: Profile, lang: str) -> str:
     if record.assessment:
         items.append(t("briefing.source.report", lang, url=record.assessment.get("source_url", "")))
     for source in sorted(set(record.ratings["source"].dropna().astype(str))) if record.rated else []:
-        items.append(t("briefing.source.ratings", lang, source=source))
+        items.append(t("briefing.source.ratings", lang, source=source_label(source, lang)))
     if profile.regional_average:
         items.append(t("briefing.source.regional", lang, source=profile.regional_average["source"]))
     for row in profile.facts.drop_duplicates(["source", "source_url"]).itertuples():

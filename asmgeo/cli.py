@@ -1,4 +1,4 @@
-"""Command line: ``python -m asmgeo demo|layers|import-ratings|validate|import|batches|approve|undo``.
+"""Command line: ``python -m asmgeo demo|layers|import-ratings|validate|import|batches|approve|undo|export-map``.
 
 Errors become one sentence and exit code 2.
 """
@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
 from asmgeo import batches, boundaries, mpf, ratings_io, reference
-from asmgeo.config import DEFAULT_DEMO_SITES
+from asmgeo.config import DEFAULT_DEMO_SITES, default_language
 from asmgeo.errors import AsmgeoError, RatingsFileError
-from asmgeo.i18n import t
+from asmgeo.i18n import DEFAULT_LANGUAGE, LANGUAGES, number, t
 from asmgeo.install import install_demo
 from asmgeo.schema import UPLOAD_LAYERS
 from asmgeo.store import open_store
@@ -26,43 +27,82 @@ EXIT_REJECTED = 1
 EXIT_UNREADABLE = 2
 
 
-def _non_negative(text: str) -> int:
+def _non_negative(text: str, lang: str = DEFAULT_LANGUAGE) -> int:
     """argparse type: an integer ≥ 0."""
     value = int(text)
     if value < 0:
-        raise argparse.ArgumentTypeError(f"{value} is negative; give a number of sites ≥ 0")
+        raise argparse.ArgumentTypeError(t("cli.negative_sites", lang, value=value))
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The ``asmgeo`` argument parser with its subcommands."""
-    parser = argparse.ArgumentParser(prog="python -m asmgeo", description="ASM sites beside the MPF Pillar 6 record.")
+def _iso3(text: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """argparse type: three letters, returned in capitals (whether the country exists is checked later)."""
+    if not re.fullmatch(r"[A-Za-z]{3}", text.strip()):
+        raise argparse.ArgumentTypeError(t("handout.cli.bad_iso3", lang, value=text))
+    return text.strip().upper()
+
+
+def _html_file(text: str, lang: str = DEFAULT_LANGUAGE) -> Path:
+    """argparse type: a path ending in .html or .htm."""
+    if Path(text).suffix.lower() not in (".html", ".htm"):
+        raise argparse.ArgumentTypeError(t("handout.cli.bad_out", lang, value=text))
+    return Path(text)
+
+
+def requested_language(argv: Sequence[str] | None) -> str:
+    """The ``--lang`` given anywhere on the command line, else ``ASMGEO_LANG``, else English."""
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--lang")
+    known, _ = early.parse_known_args(argv)
+    return known.lang if known.lang in LANGUAGES else default_language()
+
+
+def _add_lang_option(parser: argparse.ArgumentParser, lang: str, default: object) -> None:
+    """``--lang en|fr|es`` on ``parser`` (kept when the parser already has its own)."""
+    if "--lang" not in parser._option_string_actions:
+        parser.add_argument("--lang", choices=LANGUAGES, default=default, help=t("cli.help.lang", lang))
+
+
+def build_parser(lang: str = DEFAULT_LANGUAGE) -> argparse.ArgumentParser:
+    """The ``asmgeo`` argument parser with its subcommands, its help texts in ``lang``."""
+    parser = argparse.ArgumentParser(prog="python -m asmgeo", description=t("cli.description", lang))
+    _add_lang_option(parser, lang, lang)
     commands = parser.add_subparsers(dest="command", required=True)
-    demo = commands.add_parser("demo", help="(re)build the synthetic demo layers in the store")
-    demo.add_argument("--sites", type=_non_negative, default=DEFAULT_DEMO_SITES, help="number of demo sites")
-    layers = commands.add_parser("layers", help="list the store's layers with feature counts, source and licence")
-    layers.add_argument("--format", choices=("text", "json"), default="text")
-    ratings = commands.add_parser("import-ratings", help="store official Pillar 6 ratings (filled template) as a new edition")
-    ratings.add_argument("file", help="the filled-in ratings CSV (see the template on the country profiles page)")
-    ratings.add_argument("--edition", help="edition label (default: the file name)")
-    template = commands.add_parser("ratings-template", help="write the Pillar 6 ratings template (CSV) to fill in")
-    template.add_argument("--out", help="file to write (default: standard output)")
-    validate = commands.add_parser("validate", help="read and check an upload (survey file); writes nothing")
-    validate.add_argument("file", help="GeoJSON, GeoPackage, zipped Shapefile, KML/KMZ or CSV")
-    validate.add_argument("--layer", required=True, choices=UPLOAD_LAYERS, help="the layer the file is for")
-    validate.add_argument("--format", choices=("text", "json"), default="text")
-    upload = commands.add_parser("import", help="validate an upload and store its accepted features as a pending batch")
-    upload.add_argument("file", help="GeoJSON, GeoPackage, zipped Shapefile, KML/KMZ or CSV")
-    upload.add_argument("--layer", required=True, choices=UPLOAD_LAYERS, help="the layer the file is for")
-    upload.add_argument("--by", help="who imports (default: the OS user)")
-    upload.add_argument("--strict", action="store_true", help="import nothing when any feature is rejected")
-    upload.add_argument("--format", choices=("text", "json"), default="text")
-    listing = commands.add_parser("batches", help="list the import batches with their status")
-    listing.add_argument("--format", choices=("text", "json"), default="text")
-    approve = commands.add_parser("approve", help="approve a pending import batch")
-    approve.add_argument("batch", help="the batch id (see `batches`)")
-    undo = commands.add_parser("undo", help="delete the rows of an import batch and mark it undone")
-    undo.add_argument("batch", help="the batch id (see `batches`)")
+    demo = commands.add_parser("demo", help=t("cli.help.demo", lang))
+    demo.add_argument("--sites", type=lambda text: _non_negative(text, lang), default=DEFAULT_DEMO_SITES,
+                      help=t("cli.help.sites", lang))
+    layers = commands.add_parser("layers", help=t("cli.help.layers", lang))
+    layers.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.help.format", lang))
+    ratings = commands.add_parser("import-ratings", help=t("cli.help.import_ratings", lang))
+    ratings.add_argument("file", help=t("cli.help.ratings_file", lang))
+    ratings.add_argument("--edition", help=t("cli.help.edition", lang))
+    template = commands.add_parser("ratings-template", help=t("cli.help.ratings_template", lang))
+    template.add_argument("--out", help=t("cli.help.out", lang))
+    validate = commands.add_parser("validate", help=t("cli.help.validate", lang))
+    validate.add_argument("file", help=t("cli.help.upload_file", lang))
+    validate.add_argument("--layer", required=True, choices=UPLOAD_LAYERS, help=t("cli.help.layer", lang))
+    validate.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.help.format", lang))
+    upload = commands.add_parser("import", help=t("cli.help.import", lang))
+    upload.add_argument("file", help=t("cli.help.upload_file", lang))
+    upload.add_argument("--layer", required=True, choices=UPLOAD_LAYERS, help=t("cli.help.layer", lang))
+    upload.add_argument("--by", help=t("cli.help.by", lang))
+    upload.add_argument("--strict", action="store_true", help=t("cli.help.strict", lang))
+    upload.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.help.format", lang))
+    listing = commands.add_parser("batches", help=t("cli.help.batches", lang))
+    listing.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.help.format", lang))
+    approve = commands.add_parser("approve", help=t("cli.help.approve", lang))
+    approve.add_argument("batch", help=t("cli.help.batch", lang))
+    undo = commands.add_parser("undo", help=t("cli.help.undo", lang))
+    undo.add_argument("batch", help=t("cli.help.batch", lang))
+    export = commands.add_parser("export-map", help=t("handout.cli.help", lang))
+    scope = export.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--region", choices=reference.ASSESSED_REGIONS, help=t("handout.cli.help_region", lang))
+    scope.add_argument("--country", metavar="ISO3", type=lambda text: _iso3(text, lang),
+                       help=t("handout.cli.help_country", lang))
+    export.add_argument("--out", required=True, type=lambda text: _html_file(text, lang),
+                        help=t("handout.cli.help_out", lang))
+    for command in commands.choices.values():  # --lang after the command too; SUPPRESS keeps one given before
+        _add_lang_option(command, lang, argparse.SUPPRESS)
     return parser
 
 
@@ -70,8 +110,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Build the demo and say what was written."""
     store = open_store()
     report = install_demo(store, n_sites=args.sites)
-    counts = ", ".join(f"{name} {count}" for name, count in report.counts.items())
-    print(t("cli.demo_built", path=store.location, counts=counts, seconds=report.seconds))
+    counts = ", ".join(t("cli.layer_count", args.lang, layer=name, count=number(count, args.lang))  # layer names as stored
+                       for name, count in report.counts.items())
+    print(t("cli.demo_built", args.lang, path=store.location, counts=counts,
+                                        seconds=number(report.seconds, args.lang, decimals=1)))
     return EXIT_OK
 
 
@@ -79,13 +121,13 @@ def cmd_layers(args: argparse.Namespace) -> int:
     """List the layers of the store."""
     store = open_store()
     if not store.exists():
-        raise AsmgeoError(f"The store {store.location} does not exist; build it with `python -m asmgeo demo`.")
+        raise AsmgeoError(t("cli.no_store", args.lang, path=store.location))
     infos = store.summary()
     if args.format == "json":
         print(json.dumps([asdict(info) for info in infos], ensure_ascii=False))
     else:
         for info in infos:
-            print(t("cli.layers_header", **asdict(info)))
+            print(t("cli.layers_header", args.lang, **{**asdict(info), "features": number(info.features, args.lang)}))
     return EXIT_OK
 
 
@@ -95,18 +137,18 @@ def cmd_import_ratings(args: argparse.Namespace) -> int:
     try:
         content = path.read_bytes()
     except OSError as exc:
-        raise AsmgeoError(f"The ratings file {path} cannot be read: {exc.strerror or exc}.") from None
+        raise AsmgeoError(t("cli.ratings_unreadable", args.lang, path=path, reason=exc.strerror or exc)) from None
     known = set(boundaries.load_countries("web")["iso3"])
     try:
-        ratings = ratings_io.parse_ratings(content, known, mpf.ITEM_AREA)
+        ratings = ratings_io.parse_ratings(content, known, mpf.ITEM_AREA, args.lang)
     except RatingsFileError as exc:
-        print(t("cli.ratings_rejected", path=path, count=len(exc.problems)), file=sys.stderr)
+        print(t("cli.ratings_rejected", args.lang, path=path, count=len(exc.problems)), file=sys.stderr)
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return EXIT_REJECTED
     store = open_store()
     edition = ratings_io.store_ratings(store, ratings, args.edition or path.name)
-    print(t("cli.ratings_stored", edition=edition, rows=len(ratings), path=store.location,
+    print(t("cli.ratings_stored", args.lang, edition=edition, rows=number(len(ratings), args.lang), path=store.location,
             countries=", ".join(sorted(ratings["iso3"].unique()))))
     return EXIT_OK
 
@@ -123,52 +165,57 @@ def cmd_ratings_template(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check an upload and print the report (text or one JSON object); exit 0, 1 or 2 (DESIGN §4)."""
-    report = validate_file(Path(args.file), args.layer, boundaries.load_countries("full"))
+    report = validate_file(Path(args.file), args.layer, boundaries.load_countries("full"), lang=args.lang)
     if args.format == "json":
         print(json.dumps(report.to_json(), ensure_ascii=False))
         return report.exit_code
     if report.file_error is not None:
-        print(f"{t('error.prefix')}: {report.file_error.message}", file=sys.stderr)
+        print(t("cli.error", args.lang, message=report.file_error.message), file=sys.stderr)
         return report.exit_code
-    _print_report(report)
+    _print_report(report, args.lang)
     return report.exit_code
 
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Validate an upload and store its accepted features in one transaction; exit 0, 1 or 2 (DESIGN §4)."""
-    report = validate_file(Path(args.file), args.layer, boundaries.load_countries("full"))
+    report = validate_file(Path(args.file), args.layer, boundaries.load_countries("full"), lang=args.lang)
     result = batches.ImportResult(None, 0)
     if report.exit_code != EXIT_UNREADABLE:
         result = batches.import_report(open_store(), report, by=args.by, strict=args.strict)
     exit_code = EXIT_REJECTED if result.duplicate_of is not None else report.exit_code
     if result.duplicate_of is not None:
-        print(t("cli.import_duplicate", file=report.file_name, layer=report.layer, batch=result.duplicate_of),
+        print(t("cli.import_duplicate", args.lang, file=report.file_name, layer=report.layer, batch=result.duplicate_of),
               file=sys.stderr)
     if args.format == "json":
         print(json.dumps(report.to_json(batch=result.batch), ensure_ascii=False))
         return exit_code
     if report.file_error is not None:
-        print(f"{t('error.prefix')}: {report.file_error.message}", file=sys.stderr)
+        print(t("cli.error", args.lang, message=report.file_error.message), file=sys.stderr)
         return exit_code
-    _print_report(report)
+    _print_report(report, args.lang)
     if result.batch is not None:
-        print(t("cli.import_done", written=result.written, features=report.features, file=report.file_name,
+        print(t("cli.import_done", args.lang, written=number(result.written, args.lang),
+                features=number(report.features, args.lang), file=report.file_name,
                 layer=report.layer, batch=result.batch))
     elif args.strict and report.rejected_count:
-        print(t("cli.import_strict", file=report.file_name, rejected=report.rejected_count), file=sys.stderr)
+        print(t("cli.import_strict", args.lang, file=report.file_name, rejected=number(report.rejected_count, args.lang)),
+              file=sys.stderr)
     elif result.duplicate_of is None:
-        print(t("cli.import_nothing", file=report.file_name, layer=report.layer), file=sys.stderr)
+        print(t("cli.import_nothing", args.lang, file=report.file_name, layer=report.layer), file=sys.stderr)
     return exit_code
 
 
-def _print_report(report) -> None:
-    """The validate summary line and one line per issue."""
+def _print_report(report, lang: str = DEFAULT_LANGUAGE) -> None:
+    """The validate summary line and one line per issue (codes stay as they are, the words are ``lang``'s)."""
     errors = sum(issue.severity == "error" for issue in report.issues)
-    print(t("cli.validate_summary", file=report.file_name, layer=report.layer, features=report.features,
-            accepted=report.accepted_count, rejected=report.rejected_count, errors=errors,
-            warnings=len(report.issues) - errors))
+    counts = {"features": report.features, "accepted": report.accepted_count, "rejected": report.rejected_count,
+              "errors": errors, "warnings": len(report.issues) - errors}
+    print(t("cli.validate_summary", lang, file=report.file_name, layer=report.layer,
+            **{name: number(value, lang) for name, value in counts.items()}))
     for issue in report.issues:
-        print(f"#{'-' if issue.feature is None else issue.feature} {issue.severity} {issue.code}: {issue.message}")
+        print(t("cli.issue_line", lang, feature="-" if issue.feature is None else issue.feature,
+                severity=t(f"cli.severity.{issue.severity}", lang), code=issue.code, message=issue.message))
+
 
 
 def cmd_batches(args: argparse.Namespace) -> int:
@@ -178,10 +225,10 @@ def cmd_batches(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(frame.to_dict(orient="records"), ensure_ascii=False))
     elif frame.empty:
-        print(t("cli.batches_empty", path=store.location))
+        print(t("cli.batches_empty", args.lang, path=store.location))
     else:
         for record in frame.to_dict(orient="records"):
-            print(t("cli.batches_row", **record))
+            print(t("cli.batches_row", args.lang, **{**record, "status": t(f"cli.status.{record['status']}", args.lang)}))
     return EXIT_OK
 
 
@@ -190,7 +237,7 @@ def cmd_approve(args: argparse.Namespace) -> int:
     store = open_store()
     batches.approve(store, args.batch)
     record = batches.get_batch(store, args.batch)
-    print(t("cli.batch_approved", batch=args.batch, file_name=record["file_name"], layer=record["layer"]))
+    print(t("cli.batch_approved", args.lang, batch=args.batch, file_name=record["file_name"], layer=record["layer"]))
     return EXIT_OK
 
 
@@ -199,7 +246,32 @@ def cmd_undo(args: argparse.Namespace) -> int:
     store = open_store()
     deleted = batches.undo(store, args.batch)
     layer = batches.get_batch(store, args.batch)["layer"]
-    print(t("cli.batch_undone", batch=args.batch, deleted=deleted, layer=layer))
+    print(t("cli.batch_undone", args.lang, batch=args.batch, deleted=number(deleted, args.lang), layer=layer))
+    return EXIT_OK
+
+
+def cmd_export_map(args: argparse.Namespace) -> int:
+    """Write the offline hand-out map of a region or a country; say where and how big it is."""
+    from asmgeo import handout  # folium and rasterio load for this command only
+
+    store = open_store()
+    if not store.exists():
+        raise AsmgeoError(t("cli.no_store", args.lang, path=store.location))
+    countries = None
+    if args.country is not None:
+        if args.country not in set(boundaries.load_countries("web")["iso3"]):
+            raise AsmgeoError(t("handout.unknown_country", args.lang, code=args.country))
+        countries = [args.country]
+    page = handout.handout_html(store, region=args.region, countries=countries, lang=args.lang).encode("utf-8")
+    try:
+        args.out.write_bytes(page)
+    except OSError as exc:
+        raise AsmgeoError(t("handout.cli.unwritable", args.lang, path=args.out, reason=exc.strerror or exc)) from None
+    print(t("handout.cli.written", args.lang, path=args.out, size=number(len(page) / 2**20, args.lang, 1),
+            bytes=number(len(page), args.lang)))
+    if len(page) > handout.SIZE_BUDGET_BYTES:
+        print(t("handout.cli.over_budget", args.lang, budget=number(handout.SIZE_BUDGET_BYTES / 2**20, args.lang)),
+              file=sys.stderr)
     return EXIT_OK
 
 
@@ -207,13 +279,19 @@ COMMANDS = {"demo": cmd_demo, "layers": cmd_layers, "import-ratings": cmd_import
             "ratings-template": cmd_ratings_template}
 COMMANDS["validate"] = cmd_validate
 COMMANDS.update({"import": cmd_import, "batches": cmd_batches, "approve": cmd_approve, "undo": cmd_undo})
+COMMANDS["export-map"] = cmd_export_map
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; an :class:`AsmgeoError` is printed as one sentence on stderr."""
-    args = build_parser().parse_args(argv)
+    """Run one command in the language of ``--lang`` (or ``ASMGEO_LANG``); an :class:`AsmgeoError` is one sentence."""
+    try:
+        lang = requested_language(argv)
+    except AsmgeoError as exc:
+        print(t("cli.error", DEFAULT_LANGUAGE, message=exc), file=sys.stderr)
+        return EXIT_UNREADABLE
+    args = build_parser(lang).parse_args(argv)
     try:
         return COMMANDS[args.command](args)
     except AsmgeoError as exc:
-        print(f"{t('error.prefix')}: {exc}", file=sys.stderr)
+        print(t("cli.error", args.lang, message=exc), file=sys.stderr)
         return EXIT_UNREADABLE

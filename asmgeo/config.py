@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from asmgeo.errors import ConfigError
+from asmgeo.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,6 +28,16 @@ def store_location() -> str:
 def raster_dir(store_path: Path) -> Path:
     """Folder of the rasters that belong to the store at ``store_path`` (``ASMGEO_RASTER_DIR`` wins)."""
     return Path(os.environ.get("ASMGEO_RASTER_DIR", store_path.parent / "rasters"))
+
+
+def default_language() -> str:
+    """The command line's language when ``--lang`` is not given: ``ASMGEO_LANG`` (en, fr or es), else English."""
+    text = os.environ.get("ASMGEO_LANG", "").strip().lower()
+    if not text:
+        return DEFAULT_LANGUAGE
+    if text not in LANGUAGES:
+        raise ConfigError(f"ASMGEO_LANG={text!r} is not one of {', '.join(LANGUAGES)}.")
+    return text
 
 
 def static_dir() -> Path:

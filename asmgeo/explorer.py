@@ -8,6 +8,9 @@ sites are aggregated on the server into grid clusters until few enough are in vi
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -20,11 +23,12 @@ from branca.element import Element
 from folium.plugins import Draw
 from jinja2 import Template
 
-from asmgeo import aggregate, maps, raster, styles
+from asmgeo import aggregate, boundaries, maps, raster, styles
 from asmgeo.assets import localize
 from asmgeo.demo import DEMO_SOURCE
 from asmgeo.generalize import generalize
-from asmgeo.i18n import t, t_value
+from asmgeo.i18n import date, number, t, t_value
+from asmgeo.leaflet_text import LeafletTexts
 from asmgeo.viewport import View
 
 BASEMAP_TOLERANCE_DEG = 0.3  # the constant world outline; finer detail comes with the data layers
@@ -111,10 +115,11 @@ def world_outline(world: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def base_map(outline: gpd.GeoDataFrame, lang: str = "en", drawing: bool = True) -> folium.Map:
-    """The constant part: Leaflet, the offline country outline, scale and (optionally) drawing tools."""
+    """The constant part: Leaflet, the offline country outline, scale and (optionally) drawing tools, in ``lang``."""
     fmap = folium.Map(tiles=None, location=(10.0, 0.0), zoom_start=2, min_zoom=1, control_scale=True)
     fmap.get_root().header.add_child(Element(MAP_CSS), name="asmgeo_css")
     maps.basemap_layer(outline, lang).add_to(fmap)
+    LeafletTexts(lang, drawing).add_to(fmap)  # before Draw: it reads L.drawLocal when it is built
     if not drawing:
         return localize(fmap)
     Draw(
@@ -189,7 +194,7 @@ def site_layers(sites: gpd.GeoDataFrame, pct: pd.DataFrame, view: View, style: s
         radius = 3 if view.zoom <= 4 else 5  # small dots over a whole continent, larger close up
         layer = PayloadLayer("site_points.js", _site_payload(shown, pct, style, categories, colours, radius, lang), "sites")
     else:
-        layer = _cluster_layer(shown, categories, colours, "asmgeo-cluster", t("map.unit.sites", lang))
+        layer = _cluster_layer(shown, categories, colours, "asmgeo-cluster", t("map.unit.sites", lang), lang=lang)
     entries = [(colour, t_value(style, category, lang)) for category, colour in palette.items()]
     title = f"{t('map.layer.sites', lang)}: {t(f'map.style.{style}', lang)}"
     return [layer, legend(title, entries, note=_synthetic_note(sites, lang), shape="circle")]
@@ -197,7 +202,7 @@ def site_layers(sites: gpd.GeoDataFrame, pct: pd.DataFrame, view: View, style: s
 
 def _site_payload(sites: gpd.GeoDataFrame, pct: pd.DataFrame, style: str, categories: list[str],
                   colours: list[str], radius: int, lang: str) -> dict:
-    """Compact rows for the site points script; categories translated, values left as data."""
+    """Compact rows for the site points script: categories, numbers and dates written for ``lang``, the rest data."""
     index = {category: i for i, category in enumerate(categories)}
     label = {f: t(f"map.popup.{f}", lang) for f in (
         "site_id", "name", "commodity", "legal_status", "practice_class", "workers", "women",
@@ -209,18 +214,30 @@ def _site_payload(sites: gpd.GeoDataFrame, pct: pd.DataFrame, style: str, catego
     rows = [
         [round(point.y, 5), round(point.x, 5), index.get(getattr(row, style), len(categories)), row.site_id,
          _text(row.name), _value("commodity", row.commodity, lang), _value("legal_status", row.legal_status, lang),
-         _value("practice_class", row.practice_class, lang), _number(row.workers), _number(row.women),
-         _value("mercury_use", row.mercury_use, lang), pd.Timestamp(row.survey_date).date().isoformat(),
-         int(row.visits), row.country, row.source]
+         _value("practice_class", row.practice_class, lang), _number(row.workers, lang), _number(row.women, lang),
+         _value("mercury_use", row.mercury_use, lang), date(pd.Timestamp(row.survey_date).date(), lang),
+         number(int(row.visits), lang), row.country, row.source]
         for row, point in zip(sites.itertuples(), sites.geometry.representative_point())  # footprints too
     ]
     return {"rows": rows, "colours": colours + [styles.UNKNOWN_COLOUR], "labels": label, "pct": pct_text,
-            "radius": radius, "profile": "/profiles?country=", "synthetic_source": DEMO_SOURCE,
-            "synthetic": t("map.popup.synthetic", lang)}
+            "radius": radius, "profile": f"/profiles?lang={lang}&country=", "synthetic_source": DEMO_SOURCE,
+            "synthetic": t("map.popup.synthetic", lang), "countries": country_labels(sites["country"], lang),
+            "sources": source_labels(lang)}
+
+
+def country_labels(codes: pd.Series, lang: str) -> dict[str, str]:
+    """ISO3 → "name (ISO3)" in ``lang`` for the codes present (a code without a name stays as it is)."""
+    names = boundaries.country_names(lang)
+    return {code: f"{names[code]} ({code})" for code in codes.dropna().unique() if names.get(code)}
+
+
+def source_labels(lang: str) -> dict[str, str]:
+    """Source values the catalogue words for ``lang`` (the demo's); any other source is shown as written."""
+    return {DEMO_SOURCE: t("map.source.synthetic_demo", lang)}
 
 
 def _cluster_layer(clusters: pd.DataFrame, categories: list[str], colours: list[str], class_name: str,
-                   unit: str, total_label: str | None = None) -> PayloadLayer:
+                   unit: str, total_label: str | None = None, lang: str = "en") -> PayloadLayer:
     """Grid clusters as circles sized by count, coloured by their most frequent category."""
     index = {category: i for i, category in enumerate(categories)}
     dominant = clusters["dominant"] if "dominant" in clusters.columns else pd.Series([None] * len(clusters))
@@ -230,13 +247,13 @@ def _cluster_layer(clusters: pd.DataFrame, categories: list[str], colours: list[
         for lat, lon, count, dom, total in zip(clusters["lat"], clusters["lon"], clusters["count"], dominant, totals)
     ]
     payload = {"rows": rows, "colours": colours + [styles.UNKNOWN_COLOUR], "className": class_name,
-               "unit": unit, "totalLabel": total_label}
+               "unit": unit, "totalLabel": total_label, "lang": lang}  # counts written with Intl.NumberFormat(lang)
     return PayloadLayer("clusters.js", payload, name=class_name)
 
 
 def _records_layer(frame: gpd.GeoDataFrame, fields: list[str], styles_: list[dict], style_index: list[int],
                    radii: list[int] | None, class_name: str, lang: str) -> PayloadLayer:
-    """Point or polygon records with popups of their fields (values translated where coded)."""
+    """Point or polygon records with popups of their fields (values translated where coded, numbers and dates for ``lang``)."""
     values = [[_display(f, getattr(row, f), lang) for f in fields] for row in frame.itertuples()]
     properties = pd.DataFrame({
         "_s": style_index,
@@ -247,7 +264,8 @@ def _records_layer(frame: gpd.GeoDataFrame, fields: list[str], styles_: list[dic
         "features": maps.feature_collection(maps.round_coordinates(frame, 5), properties),
         "fields": [t(f"map.popup.{f}", lang) for f in fields], "title": 0,
         "sourceIndex": fields.index("source"), "styles": styles_, "className": class_name,
-        "synthetic_source": DEMO_SOURCE, "synthetic": t("map.popup.synthetic", lang),
+        # the popup compares the shown source (already worded for lang) with the demo's
+        "synthetic_source": source_labels(lang)[DEMO_SOURCE], "synthetic": t("map.popup.synthetic", lang),
     }
     return PayloadLayer("records.js", payload, name=class_name)
 
@@ -258,14 +276,15 @@ def mercury_layers(records: gpd.GeoDataFrame, view: View, lang: str) -> list[Pay
     title = t("map.layer.mercury", lang)
     if mode == "clusters":
         layer = _cluster_layer(shown, [], [styles.MERCURY_COLOUR], "asmgeo-mercury", t("map.unit.records", lang),
-                               t("map.unit.kg_per_year", lang))
+                               t("map.unit.kg_per_year", lang), lang=lang)
     else:
         radii = [styles.MERCURY_RADII[int(np.searchsorted(styles.MERCURY_BINS_KG, kg, side="right"))]
                  for kg in shown["hg_kg_per_year"].fillna(0)]
         style = {"color": "#3f007d", "weight": 1, "fillColor": styles.MERCURY_COLOUR, "fillOpacity": 0.55}
         fields = ["record_id", "hg_kg_per_year", "survey_date", "site_id", "amalgamation", "retort", "burning", "source"]
         layer = _records_layer(shown, fields, [style], [0] * len(shown), radii, "asmgeo-mercury", lang)
-    bins = ["< 1", "1–10", "10–100", "100–1,000", "≥ 1,000"]
+    edges = [number(kg, lang) for kg in styles.MERCURY_BINS_KG]
+    bins = [f"< {edges[0]}", *(f"{low}–{high}" for low, high in itertools.pairwise(edges)), f"≥ {edges[-1]}"]
     entries = [(styles.MERCURY_COLOUR, f"{label} {t('map.unit.kg_per_year', lang)}") for label in bins]
     return [layer, _sized_legend(title, entries, _synthetic_note(records, lang))]
 
@@ -283,7 +302,7 @@ def tailings_layers(tailings: gpd.GeoDataFrame, view: View, lang: str) -> list[P
     mode, shown = aggregate.view(tailings, view.bounds, view.zoom, MAX_POINTS, category_column="status")
     categories, colours = list(styles.TAILINGS_COLOURS), list(styles.TAILINGS_COLOURS.values())
     if mode == "clusters":
-        layer = _cluster_layer(shown, categories, colours, "asmgeo-tailings", t("map.unit.tailings", lang))
+        layer = _cluster_layer(shown, categories, colours, "asmgeo-tailings", t("map.unit.tailings", lang), lang=lang)
     else:
         style_list = [{"color": "#222222", "weight": 1, "fillColor": c, "fillOpacity": 0.75} for c in colours]
         index = [categories.index(s) if s in categories else 0 for s in shown["status"]]
@@ -296,14 +315,9 @@ def tailings_layers(tailings: gpd.GeoDataFrame, view: View, lang: str) -> list[P
 
 def geology_layer(units: gpd.GeoDataFrame, lang: str) -> PayloadLayer:
     """Geological units coloured by lithology."""
-    from asmgeo.geology import LITHOLOGIES
+    from asmgeo.geology import unit_styles
 
-    names = list(LITHOLOGIES)
-    style_list = [{"color": "#555555", "weight": 0.5, "fillColor": LITHOLOGIES[n].colour, "fillOpacity": 0.45}
-                  for n in names]
-    index = [names.index(n) if n in names else 0 for n in units["lithology"]]
-    frame = units.assign(lithology=[t(LITHOLOGIES[n].label_key, lang) if n in LITHOLOGIES else n
-                                    for n in units["lithology"]])
+    frame, style_list, index = unit_styles(units, lang)
     return _records_layer(frame, ["unit_id", "lithology", "country", "source"], style_list, index, None,
                           "asmgeo-geology", lang)
 
@@ -343,16 +357,26 @@ def raster_legend_entries(paths: list[Path], lang: str) -> list[tuple[str, str]]
     return [(entry["colour"], t(entry["label_key"], lang)) for entry in raster.raster_legend(paths[0])]
 
 
+DECIMALS = {"hg_kg_per_year": 1}  # popup numbers with decimals; other numbers are whole
+ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d")
+
+
 def _display(field_name: str, value: object, lang: str) -> object:
-    """A popup value: coded categories translated, dates as ISO dates, missing as None."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
+    """A popup value: coded categories translated, numbers and dates written for ``lang``, missing as None."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
         return None
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
+    if isinstance(value, (pd.Timestamp, dt.date)):
+        return date(value, lang)
+    if field_name == "survey_date" and isinstance(value, str) and ISO_DATE.match(value):
+        return date(value, lang)
     if field_name in ("status", "amalgamation", "retort", "burning", "contains_mercury", "contains_cyanide"):
         return _value(field_name, value, lang)
-    if isinstance(value, (np.integer, np.floating)):
-        return value.item()
+    if field_name == "country":
+        return country_labels(pd.Series([value]), lang).get(value, value)
+    if field_name == "source":
+        return source_labels(lang).get(value, value)
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        return number(value, lang, DECIMALS.get(field_name, 0))
     return value
 
 
@@ -366,9 +390,9 @@ def _value(field_name: str, code: object, lang: str) -> str | None:
         return str(code)
 
 
-def _number(value: object) -> int | None:
-    """An integer for display, or None when missing."""
-    return None if value is None or pd.isna(value) else int(value)
+def _number(value: object, lang: str = "en") -> str | None:
+    """A whole number written for ``lang``, or None when missing."""
+    return None if value is None or pd.isna(value) else number(int(value), lang)
 
 
 def _text(value: object) -> str | None:

@@ -43,7 +43,7 @@ import pyogrio
 import shapely
 
 from asmgeo.demo import DEMO_SOURCE
-from asmgeo.i18n import t
+from asmgeo.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 
 EXPORT_CRS = "EPSG:4326"
 METADATA_TABLE = "asmgeo_export"
@@ -120,7 +120,7 @@ def csv_bytes(frame: gpd.GeoDataFrame, *, sep: str = ",", decimal: str = ".") ->
 
 
 def export_metadata(frames: Mapping[str, gpd.GeoDataFrame], metadata: dict | None = None) -> dict:
-    """The caller's metadata plus exported_at, crs, the rows' sources and the synthetic flag."""
+    """The caller's metadata plus exported_at, crs, the rows' sources and the synthetic flag (with a notice)."""
     if metadata is not None and not isinstance(metadata, Mapping):
         raise ValueError(f"metadata={metadata!r} must be a dict or None")
     meta: dict[str, object] = {}
@@ -138,8 +138,9 @@ def export_metadata(frames: Mapping[str, gpd.GeoDataFrame], metadata: dict | Non
     meta["synthetic"] = bool(meta.get("synthetic")) or DEMO_SOURCE in sources
     if any(_any_true(frame, "illustrative") for frame in frames.values()):
         meta["illustrative"] = True
-    if meta["synthetic"]:
-        meta.setdefault("notice", t("export.synthetic_notice"))
+    if meta["synthetic"]:  # in the language the caller names in the metadata's "lang", else English
+        lang = meta.get("lang") if meta.get("lang") in LANGUAGES else DEFAULT_LANGUAGE
+        meta.setdefault("notice", t("export.synthetic_notice", lang))
     return meta
 
 

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from asmgeo.i18n import t
 from asmgeo.sampling import points_inside
 
 SYNTHETIC_SOURCE = "synthetic demo"
@@ -18,11 +19,10 @@ UNIT_COLUMNS = ["unit_id", "lithology", "country", "source", "geometry"]
 
 @dataclass(frozen=True)
 class Lithology:
-    """One lithology class: its name, raster code (1..255; 0 is nodata), English label and colour."""
+    """One lithology class: its name, raster code (1..255; 0 is nodata) and colour; its label is in the catalogue."""
 
     name: str
     code: int
-    label: str
     colour: str
 
     @property
@@ -35,18 +35,29 @@ class Lithology:
 LITHOLOGIES: dict[str, Lithology] = {
     lith.name: lith
     for lith in (
-        Lithology("greenstone_belt", 1, "Greenstone belt", "#009E73"),
-        Lithology("granite_gneiss", 2, "Granite and gneiss", "#CC79A7"),
-        Lithology("metasediment", 3, "Metasediment", "#0072B2"),
-        Lithology("volcanic", 4, "Volcanic rocks", "#D55E00"),
-        Lithology("sedimentary_cover", 5, "Sedimentary cover", "#56B4E9"),
-        Lithology("laterite", 6, "Laterite", "#E69F00"),
-        Lithology("alluvium", 7, "Alluvium", "#F0E442"),
+        Lithology("greenstone_belt", 1, "#009E73"),
+        Lithology("granite_gneiss", 2, "#CC79A7"),
+        Lithology("metasediment", 3, "#0072B2"),
+        Lithology("volcanic", 4, "#D55E00"),
+        Lithology("sedimentary_cover", 5, "#56B4E9"),
+        Lithology("laterite", 6, "#E69F00"),
+        Lithology("alluvium", 7, "#F0E442"),
     )
 }
 LITHOLOGY_BY_CODE: dict[int, Lithology] = {lith.code: lith for lith in LITHOLOGIES.values()}
 LABEL_KEYS: dict[str, str] = {name: lith.label_key for name, lith in LITHOLOGIES.items()}
 NODATA_CODE = 0
+
+
+def unit_styles(units: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, list[dict], list[int]]:
+    """Units with their lithology written in ``lang``, the map style of each lithology and each unit's style."""
+    names = list(LITHOLOGIES)
+    styles = [{"color": "#555555", "weight": 0.5, "fillColor": LITHOLOGIES[n].colour, "fillOpacity": 0.45}
+              for n in names]
+    index = [names.index(n) if n in names else 0 for n in units["lithology"]]
+    labelled = units.assign(lithology=[t(LITHOLOGIES[n].label_key, lang) if n in LITHOLOGIES else n
+                                       for n in units["lithology"]])
+    return labelled, styles, index
 
 
 def class_codes(units: pd.DataFrame) -> np.ndarray:

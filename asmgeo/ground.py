@@ -25,7 +25,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from asmgeo.i18n import t, t_value
+from asmgeo.i18n import date, number, t, t_value
 from asmgeo.practices import CLASSES, UNKNOWN, split_codes
 from asmgeo.query import latest_records
 from asmgeo.schema import ANNEX_C_PRACTICES, COMMODITIES, LEGAL_STATUSES, TAILINGS_STATUSES
@@ -194,18 +194,18 @@ def figure_label(key: str, lang: str = "en") -> str:
 
 
 def figure_value(figure: Figure, lang: str = "en") -> str:
-    """The value as text with its unit ("no record" when none supports it)."""
+    """The value as text for ``lang`` with its unit ("no record" when none supports it)."""
     if figure.value is None:
         return t("ground.no_record", lang)
     if figure.kind == "share":
-        return f"{figure.value:.1f} %"
+        return f"{number(figure.value, lang, 1)} %"
     if figure.kind == "date":
-        return figure.value.isoformat()
+        return date(figure.value, lang)
     if figure.unit == "kg/yr":
-        return f"{figure.value:,.1f} {t('map.unit.kg_per_year', lang)}"
-    return f"{figure.value:,}"
+        return f"{number(figure.value, lang, 1)} {t('map.unit.kg_per_year', lang)}"
+    return number(figure.value, lang)
 
 
 def figure_basis(figure: Figure, lang: str = "en") -> str:
     """How many records the figure rests on, e.g. "n = 120 sites"."""
-    return t(f"ground.basis.{figure.basis}", lang, n=f"{figure.records:,}")
+    return t(f"ground.basis.{figure.basis}", lang, n=number(figure.records, lang))

@@ -30,6 +30,8 @@ import numpy as np
 import shapely
 from pyproj import Geod
 
+from asmgeo import boundaries
+from asmgeo.i18n import DEFAULT_LANGUAGE, number
 from asmgeo.issues import Finding, finding
 
 BORDER_TOLERANCE_DEG = 0.02  # about 2 km at the equator
@@ -57,15 +59,19 @@ def check_countries(countries: gpd.GeoDataFrame) -> None:
         raise ValueError(f"countries must be in EPSG:4326, not {countries.crs}")
 
 
-def place(geometry: np.ndarray, usable: np.ndarray, named: np.ndarray, countries: gpd.GeoDataFrame) -> Placement:
-    """Range, swap and country checks for the ``usable`` rows of ``geometry``; ``named``: ISO3 or None per row."""
+def place(geometry: np.ndarray, usable: np.ndarray, named: np.ndarray, countries: gpd.GeoDataFrame,
+          lang: str = DEFAULT_LANGUAGE) -> Placement:
+    """Range, swap and country checks for the ``usable`` rows of ``geometry``; ``named``: ISO3 or None per row.
+
+    Country names and distances in the findings' message values are written for ``lang``.
+    """
     check_countries(countries)
     n = len(geometry)
     if not (len(usable) == len(named) == n):
         raise ValueError(f"geometry, usable and named must have one entry per feature ({n}, {len(usable)}, {len(named)})")
     polygons = np.asarray(countries.geometry.values, dtype=object)
     iso3 = countries["iso3"].astype(str).to_numpy()
-    names = countries["name"].astype(str).to_numpy()
+    names = _names(countries, lang)
     row_of = {code: i for i, code in enumerate(iso3)}
     named_row = np.array([row_of.get(code, -1) if isinstance(code, str) else -1 for code in named], dtype=np.int64)
     usable = np.asarray(usable, dtype=bool)
@@ -97,7 +103,7 @@ def place(geometry: np.ndarray, usable: np.ndarray, named: np.ndarray, countries
     country[near_rows] = iso3[near_country]
     placed[near_rows] = True
     found.append(Finding("near_border", near_rows, [
-        {"country": names[c], "distance_km": f"{km:.1f}"} for c, km in zip(near_country, near_km)]))
+        {"country": names[c], "distance_km": number(km, lang, 1)} for c, km in zip(near_country, near_km)]))
     doubtful[near_rows] = False
 
     # Swapped axes: out of place (or out of range) as given, in place when swapped.
@@ -211,6 +217,15 @@ def _km(line: shapely.LineString) -> float:
     """Geodesic length of a two-point lon/lat line, in km."""
     (x1, y1), (x2, y2) = shapely.get_coordinates(line)[:2]
     return abs(_GEOD.inv(x1, y1, x2, y2)[2]) / 1000
+
+
+def _names(countries: gpd.GeoDataFrame, lang: str) -> np.ndarray:
+    """Each country row's name in ``lang``: the ``name`` column in English, else Natural Earth's own."""
+    names = countries["name"].astype(str).to_numpy()
+    if lang == DEFAULT_LANGUAGE:
+        return names
+    local = boundaries.country_names(lang)
+    return np.array([local.get(code) or name for code, name in zip(countries["iso3"].astype(str), names)], dtype=object)
 
 
 def _deg(value: float) -> str:

@@ -12,7 +12,8 @@ import pandas as pd
 import shapely
 from jinja2 import Template
 
-from asmgeo.i18n import t
+from asmgeo.boundaries import country_names
+from asmgeo.i18n import DEFAULT_LANGUAGE, t
 
 DISPLAY_PRECISION = 3  # decimal degrees kept for display: about 100 m, finer than any overview zoom
 PCT_BINS = (0, 20, 40, 60, 80, 100)
@@ -86,12 +87,20 @@ def pct_colour(pct: float | None) -> str:
     return PCT_COLOURS[index]
 
 
+def local_names(countries: pd.DataFrame, lang: str) -> list[str]:
+    """Each row's country name in ``lang``: its ``name`` column (English), or Natural Earth's French or Spanish name."""
+    if lang == DEFAULT_LANGUAGE:
+        return [str(name) for name in countries["name"]]
+    names = country_names(lang)
+    return [names.get(iso3) or str(name) for iso3, name in zip(countries["iso3"], countries["name"])]
+
+
 def basemap_layer(countries: gpd.GeoDataFrame, lang: str = "en") -> DataLayer:
     """Every country outline from the shipped boundaries: the basemap that needs no network."""
     properties = pd.DataFrame({
         "iso3": countries["iso3"].to_numpy(),
         "_style": [BASEMAP_STYLE] * len(countries),
-        "_tooltip": [html.escape(name) for name in countries["name"]],
+        "_tooltip": [html.escape(name) for name in local_names(countries, lang)],
     })
     data = feature_collection(round_coordinates(countries), properties)
     layer = DataLayer(data, name=t("map.layer.basemap", lang), class_name="asmgeo-country asmgeo-basemap")
@@ -111,7 +120,7 @@ def choropleth_layer(countries: gpd.GeoDataFrame, pct: pd.DataFrame, lang: str =
                    for value in assessed["pct"]],
         "_tooltip": [
             f"{html.escape(name)} — {t('map.tooltip.pillar', lang)}: {value:.0f} % ({html.escape(label)})"
-            for name, value, label in zip(assessed["name"], assessed["pct"], status)
+            for name, value, label in zip(local_names(assessed, lang), assessed["pct"], status)
         ],
     })
     data = feature_collection(round_coordinates(assessed), properties)

@@ -19,20 +19,6 @@ AREAS: dict[str, tuple[str, ...]] = {
     "6.3": ("training", "health_and_education", "child_labour_enforcement", "women_in_asm"),
 }
 ITEM_AREA: dict[str, str] = {item: area for area, items in AREAS.items() for item in items}
-ITEM_LABELS: dict[str, str] = {
-    "legal_frameworks": "Legal frameworks for ASM",
-    "technical_support": "Technical support to government bodies",
-    "formalization_strategies": "Formalization strategies",
-    "geological_information": "Geological information and mapping",
-    "savings_and_finance": "Savings and finance",
-    "revenue_reinvestment": "Collection, management and reinvestment of ASM revenue",
-    "fair_trade_certification": "Fair-trade and certification initiatives",
-    "lsm_asm_collaboration": "LSM–ASM collaboration",
-    "training": "Training (productivity, environment, water, deforestation, mercury, safe work, health care)",
-    "health_and_education": "Health and education programmes",
-    "child_labour_enforcement": "Child-labour law enforcement",
-    "women_in_asm": "Role of women in ASM",
-}
 SCORES: dict[str, float] = {"yes": 1.0, "partial": 0.5, "no": 0.0}
 PILLAR = "pillar"
 RATING_COLUMNS = ["iso3", "item", "year", "implemented", "rating_word", "source", "illustrative"]

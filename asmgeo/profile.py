@@ -14,7 +14,7 @@ import pandas as pd
 
 from asmgeo import ground, mpf, recommendations
 from asmgeo.demo import DEMO_SOURCE
-from asmgeo.i18n import t
+from asmgeo.i18n import DEFAULT_LANGUAGE, number, t
 
 SCOPES = (*mpf.AREAS, mpf.PILLAR)
 PEER_COLUMNS = ["iso3", "country", "year", "pct", "illustrative"]
@@ -92,9 +92,14 @@ def items_table(record: Record, lang: str = "en") -> pd.DataFrame:
             "item": t(f"mpf.item.{item}", lang),
             "rating": t(f"profile.rating.{value}", lang) if value else t("profile.rating.not_rated", lang),
             "rating_word": _text(getattr(row, "rating_word", "")),
-            "source": _text(getattr(row, "source", "")),
+            "source": source_label(_text(getattr(row, "source", "")), lang),
         })
     return pd.DataFrame(rows)
+
+
+def source_label(source: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A ratings source as shown: the illustrative demo's in ``lang``, any other as written."""
+    return t("mpf.source.illustrative", lang) if source == mpf.ILLUSTRATIVE_SOURCE else source
 
 
 def regional_average(averages: pd.DataFrame, region: str | None) -> dict | None:
@@ -110,17 +115,17 @@ def peers(pct_latest: pd.DataFrame, assessments: pd.DataFrame, region: str | Non
     return table.sort_values("country").reset_index(drop=True)[PEER_COLUMNS]
 
 
-def fact_figure(value: float | None, low: float | None, high: float | None) -> str:
-    """A cited figure as published: one value, a range "low–high", or one bound ("≥ low", "≤ high")."""
+def fact_figure(value: float | None, low: float | None, high: float | None, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A cited figure as published, written for ``lang``: one value, a range "low–high", or one bound ("≥ low")."""
     value, low, high = (None if v is None or pd.isna(v) else v for v in (value, low, high))
     if low is not None and high is not None:
-        span = f"{_number(low)}–{_number(high)}"
-        return f"{_number(value)} ({span})" if value is not None and low != high else span
+        span = f"{_number(low, lang)}–{_number(high, lang)}"
+        return f"{_number(value, lang)} ({span})" if value is not None and low != high else span
     if low is not None:
-        return f"≥ {_number(low)}"
+        return f"≥ {_number(low, lang)}"
     if high is not None:
-        return f"≤ {_number(high)}"
-    return _number(value) if value is not None else ""
+        return f"≤ {_number(high, lang)}"
+    return _number(value, lang) if value is not None else ""
 
 
 def facts_table(facts: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
@@ -130,7 +135,7 @@ def facts_table(facts: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
         label_key = f"facts.indicator.{row.indicator}"
         rows.append({
             "indicator": t(label_key, lang) if _has_key(label_key, lang) else row.indicator,
-            "figure": f"{fact_figure(row.value, row.low, row.high)} {_unit(row.unit, lang)}".strip(),
+            "figure": f"{fact_figure(row.value, row.low, row.high, lang)} {_unit(row.unit, lang)}".strip(),
             "year": int(row.year),
             "status": t(f"facts.status.{row.status}", lang) if _has_key(f"facts.status.{row.status}", lang) else row.status,
             "source": row.source,
@@ -192,9 +197,12 @@ def _unit(unit: str, lang: str) -> str:
     return t(key, lang) if _has_key(key, lang) else unit
 
 
-def _number(value: float) -> str:
-    """A number with thousands separators, without a needless ".0"."""
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
+def _number(value: float, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A number written for ``lang``, without a needless ".0" (decimals as published, up to three)."""
+    if float(value).is_integer():
+        return number(int(value), lang)
+    decimals = min(len(repr(float(value)).split(".")[1]), 3)
+    return number(value, lang, decimals)
 
 
 def _text(value: object) -> str:

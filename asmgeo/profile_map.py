@@ -14,6 +14,7 @@ from branca.element import Element
 from asmgeo import explorer, maps, viewport
 from asmgeo.assets import localize
 from asmgeo.i18n import t
+from asmgeo.leaflet_text import LeafletTexts
 from asmgeo.query import to_lonlat
 
 WIDTH_PX, HEIGHT_PX = 520, 360  # about the mini map's size on screen; used to fit the country
@@ -36,8 +37,9 @@ def country_map(outline: gpd.GeoDataFrame, country: gpd.GeoDataFrame, sites: gpd
     fmap = folium.Map(tiles=None, location=centre, zoom_start=zoom, min_zoom=1, control_scale=True)
     fmap.get_root().header.add_child(Element(explorer.MAP_CSS), name="asmgeo_profile_css")
     maps.basemap_layer(outline, lang).add_to(fmap)
+    LeafletTexts(lang, drawing=False).add_to(fmap)
     highlight = pd.DataFrame({"iso3": country["iso3"].to_numpy(), "_style": [COUNTRY_STYLE] * len(country),
-                              "_tooltip": [html.escape(str(n)) for n in country["name"]]})
+                              "_tooltip": [html.escape(n) for n in maps.local_names(country, lang)]})
     data = maps.feature_collection(maps.round_coordinates(country), highlight)
     maps.DataLayer(data, name=t("profile.map.country", lang), class_name="asmgeo-country asmgeo-profile-country").add_to(fmap)
     for layer in explorer.site_layers(sites, pct, view, SITE_STYLE, lang):

@@ -64,7 +64,7 @@ def write_class_cog(
 
 
 def raster_legend(path: str | Path) -> list[dict[str, object]]:
-    """Legend entries ``{code, name, label, label_key, colour, source}`` of a class raster, by code."""
+    """Legend entries ``{code, name, label_key, colour, source}`` of a class raster, by code (labels: ``i18n.t(label_key)``)."""
     with _open(path) as src:
         dataset_tags, colours = src.tags(), _colour_map(src, path)
     try:
@@ -76,7 +76,6 @@ def raster_legend(path: str | Path) -> list[dict[str, object]]:
         {
             "code": code,
             "name": name,
-            "label": LITHOLOGIES[name].label if name in LITHOLOGIES else name,
             "label_key": LITHOLOGIES[name].label_key if name in LITHOLOGIES else f"geology.{name}",
             "colour": _hex(colours.get(code, (0, 0, 0, 0))),
             "source": source,

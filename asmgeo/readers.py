@@ -11,6 +11,11 @@
   KML (all folders, in order) and KMZ, through pyogrio/GDAL;
 * CSV (``,`` ``;`` tab or ``|``) and attribute tables: the geometry is built by :mod:`asmgeo.tabular`
   from longitude/latitude, WKT or KoboToolbox/ODK GPS columns;
+* Excel workbooks (``.xlsx``, KoboToolbox's default export): the first sheet, read like a CSV (the
+  first row names the columns, every cell becomes text: whole numbers without ``.0``, dates as
+  ``YYYY-MM-DD``); later sheets (Kobo's repeat groups) are not read. The workbook's zip members are
+  checked like an archive's and its XML refused when it declares a DOCTYPE or ENTITY, before
+  openpyxl parses it;
 * a zip holding one of the above (a Shapefile with its side files).
 
 Text is read as UTF-8 (with or without a byte-order mark) or UTF-16 with a byte-order mark; any
@@ -25,11 +30,13 @@ KML is handed to GDAL only when it declares no DOCTYPE or ENTITY, and archives a
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
 import tempfile
 import warnings
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,21 +52,22 @@ from pyproj.exceptions import CRSError
 from asmgeo import archives
 from asmgeo.config import Limits, upload_limits
 from asmgeo.errors import UploadFileError
-from asmgeo.i18n import DEFAULT_LANGUAGE
+from asmgeo.i18n import DEFAULT_LANGUAGE, t
 from asmgeo.issues import Issue, file_issue, finding, issues_from, message
 from asmgeo.tabular import table_geometry
 
 GEOJSON_SUFFIXES = (".geojson", ".json")
 GEOJSONSEQ_SUFFIXES = (".geojsonl", ".geojsons", ".ndjson", ".jsonl", ".geojsonseq")
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+XLSX_SUFFIXES = (".xlsx",)
 OGR_SUFFIXES = (".gpkg", ".shp", ".kml")
 DATA_SUFFIXES = GEOJSON_SUFFIXES + GEOJSONSEQ_SUFFIXES + CSV_SUFFIXES + OGR_SUFFIXES
 ARCHIVE_DATA_SUFFIXES = tuple(s for s in DATA_SUFFIXES if s != ".txt")  # a readme.txt beside a Shapefile is no data
 SHAPEFILE_PARTS = (".shx", ".dbf")
 ARCHIVE_SUFFIXES = (".zip", ".kmz")
 # Formats people try that asmgeo does not read: refused by name before anything is parsed.
-UNSUPPORTED_SUFFIXES = (".shx", ".dbf", ".prj", ".cpg", ".xlsx", ".xls", ".ods", ".gpx", ".gml", ".tif", ".tiff",
-                        ".pdf", ".docx", ".doc", ".mbtiles", ".fgb")
+UNSUPPORTED_SUFFIXES = (".shx", ".dbf", ".prj", ".cpg", ".xls", ".xlsm", ".xlsb", ".ods", ".gpx", ".gml", ".tif",
+                        ".tiff", ".pdf", ".docx", ".doc", ".mbtiles", ".fgb")
 RESERVED_COLUMNS = ("geometry", "_feature", "_reasons")
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -100,6 +108,8 @@ def read_features(path: Path | str, layer: str | None = None, limits: Limits | N
     limits = limits if limits is not None else upload_limits()
     try:
         check_file(path, limits, lang)
+        if path.suffix.lower() in XLSX_SUFFIXES:
+            return _read_xlsx(path, path.name, limits, lang)
         if path.suffix.lower() in ARCHIVE_SUFFIXES or sniff(path) == "zip":
             return _read_archive(path, layer, limits, lang)
         return _read_plain(path, path.name, layer, lang)
@@ -174,7 +184,7 @@ def check_xml(data: bytes, file_name: str, lang: str = DEFAULT_LANGUAGE) -> None
     declared = _XML_ENCODING_RE.match(flat.lstrip("\ufeff\xef\xbb\xbf\xff\xfe \t\r\n"))
     if declared and declared[1].lower() not in XML_ENCODINGS:
         raise UploadFileError("unreadable_file", message(
-            "unreadable_file", lang, file=file_name, reason=f"its XML declares the encoding {declared[1]}; save it as UTF-8"))
+            "unreadable_file", lang, file=file_name, reason=t("reason.xml_encoding", lang, encoding=declared[1])))
 
 
 def _decode_head(head: bytes) -> str:
@@ -256,7 +266,7 @@ def _read_geojson(text: str, file_name: str, sequence: bool, lang: str) -> RawFe
     stripped = text.lstrip("\ufeff \t\r\n")
     crs = "EPSG:4326"
     if sequence or stripped.startswith("\x1e"):
-        entries, errors = _json_lines(stripped)
+        entries, errors = _json_lines(stripped, lang)
         driver = "GeoJSONSeq"
     else:
         try:
@@ -265,8 +275,8 @@ def _read_geojson(text: str, file_name: str, sequence: bool, lang: str) -> RawFe
             if exc.msg != "Extra data":
                 raise UploadFileError("unreadable_file", message(
                     "unreadable_file", lang, file=file_name,
-                    reason=f"not valid JSON, line {exc.lineno} column {exc.colno}: {exc.msg}")) from None
-            entries, errors = _json_lines(stripped)
+                    reason=t("reason.json_syntax", lang, line=exc.lineno, column=exc.colno, detail=exc.msg))) from None
+            entries, errors = _json_lines(stripped, lang)
             driver = "GeoJSONSeq"
         else:
             entries, crs = _document_entries(doc, file_name, lang)
@@ -277,7 +287,7 @@ def _read_geojson(text: str, file_name: str, sequence: bool, lang: str) -> RawFe
     return _frame_from_entries(entries, errors, crs, driver, lang)
 
 
-def _json_lines(text: str) -> tuple[list[object], dict[int, str]]:
+def _json_lines(text: str, lang: str) -> tuple[list[object], dict[int, str]]:
     """One entry per non-blank line (RS separators stripped); lines that are not JSON become None with a reason."""
     entries: list[object] = []
     errors: dict[int, str] = {}
@@ -288,7 +298,7 @@ def _json_lines(text: str) -> tuple[list[object], dict[int, str]]:
         try:
             entries.append(json.loads(line))
         except json.JSONDecodeError as exc:
-            errors[len(entries)] = f"line {number} is not valid JSON ({exc.msg})"
+            errors[len(entries)] = t("reason.json_line", lang, line=number, detail=exc.msg)
             entries.append(None)
     return entries, errors
 
@@ -302,9 +312,8 @@ def _document_entries(doc: object, file_name: str, lang: str) -> tuple[list[obje
         return [doc], _crs_member(doc, file_name, lang)
     if kind in _GEOMETRY_TYPES:
         return [{"type": "Feature", "geometry": doc, "properties": {}}], _crs_member(doc, file_name, lang)
-    what = f"its type is {kind!r}" if kind else "it is not a GeoJSON object with a type"
-    raise UploadFileError("unreadable_file", message(
-        "unreadable_file", lang, file=file_name, reason=f"{what}, not FeatureCollection, Feature or a geometry"))
+    reason = t("reason.geojson_type", lang, kind=repr(kind)) if kind else t("reason.geojson_no_type", lang)
+    raise UploadFileError("unreadable_file", message("unreadable_file", lang, file=file_name, reason=reason))
 
 
 def _crs_member(doc: dict, file_name: str, lang: str) -> str:
@@ -337,15 +346,15 @@ def _frame_from_entries(entries: list[object], errors: dict[int, str], crs: str,
         if i in malformed:
             continue
         if not isinstance(entry, dict):
-            malformed[i] = "it is not a JSON object"
+            malformed[i] = t("reason.not_json_object", lang)
             continue
         if entry.get("type") != "Feature":
-            malformed[i] = f"its type is {entry.get('type')!r}, not 'Feature'"
+            malformed[i] = t("reason.not_feature", lang, kind=repr(entry.get("type")))
         props = entry.get("properties")
         if isinstance(props, dict):
             properties[i] = props
         elif props is not None:
-            malformed.setdefault(i, "its properties are not a JSON object")
+            malformed.setdefault(i, t("reason.properties_not_object", lang))
         geometries[i] = entry.get("geometry")
     geometry, unreadable = _geometries(geometries)
     for i in malformed:
@@ -413,7 +422,7 @@ def _read_csv(text: str, file_name: str, lang: str) -> RawFeatures:
         raise UploadFileError("empty_file", message("empty_file", lang, file=file_name)) from None
     except (pd.errors.ParserError, ValueError) as exc:
         raise UploadFileError("unreadable_file", message(
-            "unreadable_file", lang, file=file_name, reason=_csv_reason(str(exc)))) from None
+            "unreadable_file", lang, file=file_name, reason=_csv_reason(str(exc), lang))) from None
     if len(rows) < 2:
         raise UploadFileError("empty_file", message("empty_file", lang, file=file_name))
     frame = rows.iloc[1:].reset_index(drop=True).fillna("")
@@ -421,12 +430,12 @@ def _read_csv(text: str, file_name: str, lang: str) -> RawFeatures:
     return _tabular(frame, file_name, "CSV", None, lang)
 
 
-def _csv_reason(text: str) -> str:
+def _csv_reason(text: str, lang: str) -> str:
     """pandas' tokenizer message in plain words ("line 7 has 6 cells, the header has 5")."""
     match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", text)
     if match:
-        return f"line {match[2]} has {match[3]} cells, but the header has {match[1]}"
-    return text.strip().splitlines()[-1].rstrip(".") if text.strip() else "not valid CSV"
+        return t("reason.csv_cells", lang, line=match[2], cells=match[3], header=match[1])
+    return text.strip().splitlines()[-1].rstrip(".") if text.strip() else t("reason.not_csv", lang)
 
 
 def _unique_names(names: list[str]) -> list[str]:
@@ -455,6 +464,92 @@ def _tabular(frame: pd.DataFrame, file_name: str, driver: str, crs: object, lang
     result = gpd.GeoDataFrame(renamed, geometry=gpd.GeoSeries(built.geometry, crs=crs).values, crs=crs)
     issues = _row_issues("unreadable_geometry", built.unreadable, lang, "value")
     return RawFeatures(result, driver, tuple(names[c] for c in built.columns), tuple(issues))
+
+
+# --- Excel -------------------------------------------------------------------------------------------------
+
+
+def _read_xlsx(path: Path, file_name: str, limits: Limits, lang: str) -> RawFeatures:
+    """Read the first sheet of an Excel workbook as text cells and build the geometry like for a CSV."""
+    check_workbook(path, file_name, limits, lang)
+    from openpyxl import load_workbook  # imported here: only an .xlsx upload needs it
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it ignores
+            book = load_workbook(path, read_only=True, data_only=True)
+            try:
+                rows = [[_xlsx_text(v) for v in row] for row in book.worksheets[0].iter_rows(values_only=True)]
+            finally:
+                book.close()
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, IndexError, OSError) as exc:
+        raise _not_a_workbook(exc, file_name, lang) from None
+    rows = [row for row in rows if any(cell.strip() for cell in row)]
+    if len(rows) < 2:
+        raise UploadFileError("empty_file", message("empty_file", lang, file=file_name))
+    width = max(len(row) for row in rows)
+    rows = [row + [""] * (width - len(row)) for row in rows]
+    used = [i for i in range(width) if any(row[i] for row in rows)]  # columns styled but never filled go
+    header = _unique_names([rows[0][i] for i in used])
+    frame = pd.DataFrame([[row[i] for i in used] for row in rows[1:]], columns=header, dtype="str")
+    return _tabular(frame, file_name, "XLSX", None, lang)
+
+
+def check_workbook(path: Path, file_name: str, limits: Limits, lang: str = DEFAULT_LANGUAGE) -> None:
+    """Refuse a workbook whose zip breaks the archive rules, unpacks past the limit or holds XML with a DOCTYPE."""
+    try:
+        with zipfile.ZipFile(path) as book:
+            archives.check_members(book, file_name, limits, lang)
+            budget = limits.max_uncompressed_bytes
+            for info in book.infolist():
+                if info.is_dir():
+                    continue
+                with book.open(info) as source:
+                    budget = archives.copy_capped(source, _XmlScan(file_name, lang), budget, file_name, limits, lang)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError) as exc:
+        raise _not_a_workbook(exc, file_name, lang) from None
+
+
+def _not_a_workbook(exc: BaseException, file_name: str, lang: str) -> UploadFileError:
+    """``unreadable_file`` for a workbook openpyxl or zipfile could not open, with their reason."""
+    text = str(exc).strip()
+    reason = text.splitlines()[0].rstrip(".") if text else type(exc).__name__
+    return UploadFileError("unreadable_file", message(
+        "unreadable_file", lang, file=file_name, reason=t("reason.not_workbook", lang, detail=reason)))
+
+
+class _XmlScan:
+    """A sink for :func:`asmgeo.archives.copy_capped` that refuses XML declaring a DOCTYPE or ENTITY anywhere."""
+
+    _OVERLAP = 256  # characters kept from one chunk to the next, so a declaration cut in two is still seen
+
+    def __init__(self, file_name: str, lang: str) -> None:
+        self.file_name, self.lang, self.tail, self.first = file_name, lang, "", True
+
+    def write(self, chunk: bytes) -> None:
+        if self.first:
+            check_xml(chunk, self.file_name, self.lang)  # also the encoding its XML declaration names
+            self.first = False
+        flat = self.tail + chunk.replace(b"\x00", b"").decode("latin-1")
+        if _DOCTYPE_RE.search(flat):
+            raise UploadFileError("xml_doctype", message("xml_doctype", self.lang, file=self.file_name))
+        self.tail = flat[-self._OVERLAP:]
+
+
+def _xlsx_text(value: object) -> str:
+    """One cell as the text a CSV export would hold ("" when empty)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return str(value)
 
 
 # --- GDAL formats ---------------------------------------------------------------------------------------

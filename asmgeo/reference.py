@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from pathlib import Path
 
 import pandas as pd
+from babel.dates import format_skeleton
 
 from asmgeo.config import layers_dir
 from asmgeo.errors import LayerFileError
+from asmgeo.i18n import date, t
 
 ASSESSMENTS_FILE = "mpf_assessments.csv"
 REGIONAL_AVERAGES_FILE = "regional_averages.csv"
@@ -19,6 +23,11 @@ _COLUMNS = {
     COUNTRY_FACTS_FILE: ["iso3", "indicator", "value", "low", "high", "unit", "year", "status", "source", "source_url"],
 }
 ASSESSED_REGIONS = ("africa", "lac", "asia")
+# Text values of the tables that are words, not data: value -> catalogue key (other values are shown as written)
+SCOPE_KEYS = {"all six MPF thematic areas": "reference.scope.all_six_areas"}
+DATE_STATUS_KEYS = {status: f"reference.date_status.{status.replace(' ', '_')}"
+                    for status in ("year only", "month only", "confirmed", "uncertain", "not found")}
+_EDITION_STATUS = re.compile(r"confirmed \((Spanish|French) edition ([\d-]+)\)")
 
 
 def _read_table(name: str) -> pd.DataFrame:
@@ -80,3 +89,30 @@ def country_facts(iso3: str | None = None) -> pd.DataFrame:
     if iso3 is not None:
         frame = frame[frame["iso3"] == iso3].reset_index(drop=True)
     return frame
+
+
+def scope_label(scope: str, lang: str) -> str:
+    """What a regional average covers, in ``lang`` (as written when the catalogue does not know it)."""
+    return t(SCOPE_KEYS[scope], lang) if scope in SCOPE_KEYS else scope
+
+
+def date_status_label(status: str, lang: str) -> str:
+    """How sure a report date is ("confirmed", "month only", ...) in ``lang`` (as written when unknown)."""
+    if status in DATE_STATUS_KEYS:
+        return t(DATE_STATUS_KEYS[status], lang)
+    edition = _EDITION_STATUS.fullmatch(status or "")
+    if edition:
+        return t("reference.date_status.confirmed_edition", lang,
+                 language=t(f"reference.language.{edition[1].lower()}", lang), date=date_text(edition[2], lang))
+    return status
+
+
+def date_text(value: str, lang: str) -> str:
+    """An ISO date, month or year (or a "start/end" span of them) written for ``lang``; other text as it is."""
+    if "/" in value:
+        return " – ".join(date_text(part, lang) for part in value.split("/"))
+    if re.fullmatch(r"\d{4}-\d\d-\d\d", value):
+        return date(value, lang)
+    if re.fullmatch(r"\d{4}-\d\d", value):
+        return format_skeleton("yMMM", dt.date(int(value[:4]), int(value[5:]), 1), locale=lang)
+    return value

@@ -199,7 +199,7 @@ def validate_features(raw: RawFeatures, layer: str, countries: gpd.GeoDataFrame,
     tick(0.3)
     checked = check_geometries(_lonlat(frame), spec.geometry_types, layer, skip=read_errors)
     tick(0.5)
-    placement = place(checked.geometry, checked.usable, named, countries)
+    placement = place(checked.geometry, checked.usable, named, countries, lang)
     tick(0.8)
 
     found = _without_malformed([*found, *checked.findings, *placement.findings], raw.issues)

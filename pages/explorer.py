@@ -27,7 +27,7 @@ for warning in url_warnings:
 
 controls, main = st.columns([1, 3], gap="medium")
 with controls:
-    state = explorer_controls.render(L, explorer_data.country_names(sites), date_span, max_workers)
+    state = explorer_controls.render(L, explorer_data.country_names(sites, L), date_span, max_workers)
 
 with asmgeo_errors():
     explorer_data.remember_view(st.session_state.get(keys.EXPLORER_MAP))  # the view the map reports now

@@ -17,7 +17,7 @@ st.title(t("profile.title", L))
 st.write(t("profile.intro", L))
 
 with asmgeo_errors():
-    names = profile_data.country_names()
+    names = profile_data.country_names(L)
 iso3 = profile_data.choose_country(names, L)
 
 # One container whatever the country shows, so the sections after it keep their place on the page

@@ -7,6 +7,7 @@ from ui import state as keys
 from ui import upload_flow, upload_sections
 from ui.feedback import asmgeo_errors, lang
 from ui.frame import leave_legacy_pages_mode
+from ui.uploader import file_uploader
 
 leave_legacy_pages_mode()
 L = lang()
@@ -19,7 +20,7 @@ layer_column, who_column = st.columns(2)
 layer = layer_column.selectbox(t("upload.layer", L), upload_flow.LAYERS, key=keys.UPLOAD_LAYER,
                                format_func=lambda name: t(f"map.layer.{name}", L))
 who_column.text_input(t("upload.who", L), key=keys.UPLOAD_WHO, max_chars=80)
-upload = st.file_uploader(t("upload.file", L), type=upload_flow.FILE_TYPES, key=keys.UPLOAD_FILE)
+upload = file_uploader(t("upload.file", L), L, type=upload_flow.FILE_TYPES, key=keys.UPLOAD_FILE)
 
 if upload is not None:
     with asmgeo_errors():

@@ -132,7 +132,7 @@ def test_sidebar_lists_every_layer_with_its_count(home, demo_store):
     summary = demo_store.summary()
     assert {info.name for info in summary} >= {"countries", "sites", "mercury", "tailings", "geology_units"}
     for info in summary:
-        assert any(c.startswith(f"{info.name}:") and f"{info.features:,}" in c for c in captions), (
+        assert any(f"({info.name}):" in c and f"{info.features:,}" in c for c in captions), (
             f"no caption for layer {info.name} with {info.features:,} features in {captions}"
         )
 

@@ -11,6 +11,7 @@ import pytest
 from stores import demo_store_in
 
 from asmgeo import briefing, install, mpf, practices, profile, query, reference
+from asmgeo.i18n import date, number
 
 TODAY = dt.date(2026, 6, 30)
 
@@ -118,10 +119,18 @@ def test_briefing_labels_illustrative_ratings_and_synthetic_data(layers):
 def test_briefing_gives_the_data_date_and_the_sources(layers):
     prof = _profile(layers)
     page = briefing.briefing_html(prof)
-    assert f"Data as of {prof.data_date.isoformat()}" in page and TODAY.isoformat() in page
+    assert f"Data as of {date(prof.data_date)}" in page and date(TODAY) in page
     assert prof.record.assessment["source_url"] in page  # printed as text, not linked
     assert "planetGOLD Uganda" in page and "400,000–600,000" in page
     assert f"{prof.record.pct['pillar']:.1f} %" in page
+
+
+def test_briefing_writes_numbers_and_dates_for_the_language(layers):
+    prof = _profile(layers)
+    page = briefing.briefing_html(prof, "fr")
+    assert date(prof.data_date, "fr") in page and date(TODAY, "fr") in page
+    assert "400\u202f000–600\u202f000" in page
+    assert f"{number(prof.record.pct['pillar'], 'fr', 1)} %" in page and '<html lang="fr">' in page
 
 
 def test_briefing_drops_the_illustrative_label_for_official_ratings(layers):

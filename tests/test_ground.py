@@ -239,6 +239,13 @@ def test_labels_values_and_basis_read_as_sentences(aaa):
     assert ground.figure_label("legal_status.in_process") == "Sites: Licence in process"
     assert ground.figure_value(aaa["licensed_share"]) == "50.0 %"
     assert ground.figure_value(aaa["mercury_kg_per_year"]) == "7.5 kg Hg/yr"
-    assert ground.figure_value(aaa["latest_visit"]) == "2026-07-01"
+    assert ground.figure_value(aaa["latest_visit"]) == "Jul 1, 2026"
     assert ground.figure_basis(aaa["mercury_kg_per_year"]) == "n = 1 mercury records"
+
+
+def test_values_are_written_for_the_language(aaa):
+    """Numbers and dates follow the language (the catalogue words may still be English)."""
+    assert ground.figure_value(aaa["licensed_share"], "fr") == "50,0 %"
+    assert ground.figure_value(aaa["mercury_kg_per_year"], "es").startswith("7,5 ")
+    assert ground.figure_value(aaa["latest_visit"], "fr") == "1 juil. 2026"
     assert all(np.isfinite(aaa[k].value) for k in ground.COMPARABLE if aaa[k].value is not None)

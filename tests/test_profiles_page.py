@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
 from stores import demo_store_in
 from streamlit.testing.v1 import AppTest
 
@@ -25,12 +24,8 @@ NAMES = dict(zip(reference.assessments()["iso3"], reference.assessments()["count
 
 
 @pytest.fixture(autouse=True)
-def _fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
+def _fresh_caches(fresh_streamlit_caches):
     yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +72,7 @@ def test_shows_record_ground_policy_facts_and_across(demo_store):
     assert any("400,000–600,000 people" in m and "2022, secondary" in m for m in _texts(at.markdown))
     assert len(at.table) == 1 and len(at.table[0].value) == 7  # the seven recommendations
     across = [d.value for d in at.dataframe if "link" in d.value.columns and len(d.value) == 14]
-    assert across and across[0]["link"].str.fullmatch(r"/profiles\?country=[A-Z]{3}").all()
+    assert across and across[0]["link"].str.fullmatch(r"/profiles\?country=[A-Z]{3}&lang=en").all()
 
 
 def test_lower_case_code_in_the_link_works(demo_store):

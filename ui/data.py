@@ -13,6 +13,7 @@ import streamlit as st
 from asmgeo import batches, boundaries, install, mpf, practices, query, reference
 from asmgeo.config import raster_dir
 from asmgeo.generalize import generalize, tolerance_for_zoom
+from asmgeo.i18n import DEFAULT_LANGUAGE
 from asmgeo.schema import layer_spec
 from asmgeo.store import GeoPackageStore, open_store
 
@@ -66,6 +67,20 @@ def pillar_pct(scope: str = mpf.PILLAR) -> pd.DataFrame:
 def web_countries() -> gpd.GeoDataFrame:
     """Display-resolution country polygons (shipped file, read once)."""
     return boundaries.load_countries("web")
+
+
+@st.cache_data(show_spinner=False)
+def country_names(lang: str) -> dict[str, str]:
+    """ISO3 → the country's name in ``lang`` (the shipped boundaries' names, read once)."""
+    return boundaries.country_names(lang)
+
+
+def display_names(lang: str) -> dict[str, str]:
+    """ISO3 → country name as pages show it: in English the MPF assessments' own names, else Natural Earth's."""
+    names = dict(country_names(lang))
+    if lang == DEFAULT_LANGUAGE:
+        names.update(assessments().set_index("iso3")["country"].to_dict())
+    return names
 
 
 @st.cache_data(show_spinner=False)

@@ -8,7 +8,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from asmgeo import explorer, mpf, query, reference, viewport
+from asmgeo import boundaries, explorer, mpf, query, reference, viewport
 from asmgeo.share import ExplorerState
 from asmgeo.viewport import centre_of
 from ui import data
@@ -24,11 +24,11 @@ def filter_ranges(sites: gpd.GeoDataFrame) -> tuple[tuple[dt.date, dt.date], int
     return (dates.min().date(), dates.max().date()), int(sites["workers"].max(skipna=True) or 1)
 
 
-def country_names(sites: gpd.GeoDataFrame) -> dict[str, str]:
-    """ISO3 → name of the assessed countries and of every country that has sites, by name."""
-    world = data.web_countries().set_index("iso3")["name"]
+def country_names(sites: gpd.GeoDataFrame, lang: str = "en") -> dict[str, str]:
+    """ISO3 → name in ``lang`` of the assessed countries and of every country that has sites, by name."""
+    world = data.country_names(lang)
     codes = set(reference.assessed_iso3()) | set(sites["country"].dropna().unique())
-    return dict(sorted(((c, world.get(c, c)) for c in codes), key=lambda item: item[1]))
+    return boundaries.by_name({c: world.get(c) or c for c in codes})
 
 
 def scope_bounds(state: ExplorerState) -> tuple[float, float, float, float]:

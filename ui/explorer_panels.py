@@ -10,7 +10,7 @@ from shapely.geometry import shape
 
 from asmgeo import explorer, export, query, share, standalone, viewport
 from asmgeo.demo import DEMO_SOURCE
-from asmgeo.i18n import t, t_value
+from asmgeo.i18n import date, number, t, t_value
 from asmgeo.share import ExplorerState
 from ui import explorer_data
 
@@ -21,7 +21,7 @@ def show_counts(layers: explorer.Layers, lang: str) -> None:
     """How many features of each layer pass the filters."""
     columns = st.columns(3)
     for column, name in zip(columns, EXPORT_LAYERS):
-        column.metric(t(f"explorer.count.{name}", lang), f"{len(getattr(layers, name)):,}")
+        column.metric(t(f"explorer.count.{name}", lang), number(len(getattr(layers, name)), lang))
 
 
 def drawn_area(returned: dict | None):
@@ -42,10 +42,10 @@ def show_area(returned: dict | None, layers: explorer.Layers, lang: str) -> None
         return
     summary = query.area_summary(layers.sites, layers.mercury, layers.tailings, area)
     cells = st.columns(4)
-    cells[0].metric(t("map.layer.sites", lang), f"{summary['sites']:,}")
-    cells[1].metric(t("explorer.area.workers", lang), f"{summary['workers']:,}")
-    cells[2].metric(t("explorer.area.women", lang), f"{summary['women']:,}")
-    cells[3].metric(t("map.unit.kg_per_year", lang), f"{summary['hg_kg_per_year']:,.1f}")
+    cells[0].metric(t("map.layer.sites", lang), number(summary["sites"], lang))
+    cells[1].metric(t("explorer.area.workers", lang), number(summary["workers"], lang))
+    cells[2].metric(t("explorer.area.women", lang), number(summary["women"], lang))
+    cells[3].metric(t("map.unit.kg_per_year", lang), number(summary["hg_kg_per_year"], lang, 1))
     left, middle, right = st.columns(3)
     left.dataframe(_counts(summary["by_legal_status"], "legal_status", lang), hide_index=True)
     middle.dataframe(_counts(summary["by_commodity"], "commodity", lang), hide_index=True)
@@ -82,7 +82,7 @@ def _standalone(state: ExplorerState, layers: explorer.Layers, view: viewport.Vi
     explorer.data_layers(layers, offline, view, state.site_style, state.raster_opacity, lang).add_to(fmap)
     centre, zoom = viewport.centre_of(view)
     fmap.location, fmap.options["zoom"] = list(centre), zoom
-    notes = [t("explorer.export.date", lang, date=dt.date.today().isoformat()), t("explorer.export.sources", lang)]
+    notes = [t("explorer.export.date", lang, date=date(dt.date.today(), lang)), t("explorer.export.sources", lang)]
     if _has_demo(layers):
         notes.append(t("map.legend.synthetic", lang))
     if not layers.pct.empty and layers.pct["illustrative"].any():
@@ -96,6 +96,7 @@ def _metadata(state: ExplorerState | None, lang: str) -> dict:
         "exported_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "filters": share.to_query_params(state) if state is not None else {},
         "note": t("explorer.export.sources", lang),
+        "lang": lang,
     }
 
 

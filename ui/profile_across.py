@@ -11,7 +11,7 @@ import streamlit as st
 from asmgeo import ground, profile
 from asmgeo.demo import DEMO_SOURCE
 from asmgeo.i18n import t
-from ui import data, profile_data
+from ui import charts, data, profile_data, tables
 from ui import state as keys
 
 SELECTION = "country"
@@ -24,26 +24,26 @@ def render(today: dt.date, lang: str) -> None:
     key = st.selectbox(t("profile.across_figure", lang), ground.COMPARABLE, key=keys.PROFILE_FIGURE,
                        format_func=lambda k: ground.figure_label(k, lang))
     table = profile.across_countries(profile_data.pct_latest(), profile_data.all_figures(today), key,
-                                     profile_data.country_names(), profile_data.regions())
+                                     profile_data.country_names(lang), profile_data.regions())
     if table.empty:
         st.caption(t("profile.no_ratings", lang))
         return
     shown = table.assign(
-        region=table["region"].map(lambda r: t(f"region.{r}", lang) if r in ("africa", "lac", "asia") else r),
+        region=table["region"].map(lambda r: profile_data.region_label(r, lang)),
         status=table["illustrative"].map(lambda i: t(f"mpf.status.{'illustrative' if i else 'official'}", lang)),
-        link="/profiles?country=" + table["iso3"],
+        link=table["iso3"].map(lambda code: profile_data.profile_link(code, lang)),
     )
     figure_name = ground.figure_label(key, lang)
     notes = _notes(table, lang)
-    st.altair_chart(_chart(shown, figure_name, notes, lang), key=keys.PROFILE_CHART, on_select=_clicked,
-                    selection_mode=SELECTION, width="stretch")
-    st.dataframe(shown[["country", "region", "year", "pct", "status", "value", "records", "link"]], hide_index=True,
+    st.altair_chart(charts.in_language(_chart(shown, figure_name, notes, lang), lang), key=keys.PROFILE_CHART,
+                    on_select=_clicked, selection_mode=SELECTION, width="stretch")
+    columns = ["country", "region", "year", "pct", "status", "value", "records", "link"]
+    numbers = {"pct": 1, "value": 0 if key in WHOLE_NUMBERS else 1, "records": 0}
+    st.dataframe(tables.localized(shown[columns], lang, numbers), hide_index=True,
                  width="stretch", height="content", column_config={
                      "country": t("home.col.country", lang), "region": t("home.col.region", lang),
-                     "year": t("home.col.year", lang),
-                     "pct": st.column_config.NumberColumn(t("home.col.pillar", lang), format="%.1f"),
-                     "status": t("home.col.status", lang),
-                     "value": st.column_config.NumberColumn(figure_name, format="%d" if key in WHOLE_NUMBERS else "%.1f"),
+                     "year": t("home.col.year", lang), "pct": t("home.col.pillar", lang),
+                     "status": t("home.col.status", lang), "value": figure_name,
                      "records": t("profile.col.records", lang),
                      "link": st.column_config.LinkColumn(t("profile.col.profile", lang), display_text=r"country=(\w+)"),
                  })
@@ -73,7 +73,7 @@ def _chart(shown: pd.DataFrame, figure_name: str, notes: list[str], lang: str) -
     points = base.mark_circle(size=140, cursor="pointer").encode(
         color=alt.Color("region:N", title=t("home.col.region", lang)),
         opacity=alt.condition(pick, alt.value(0.95), alt.value(0.45)),
-        tooltip=[alt.Tooltip("country:N", title=t("home.col.country", lang)), alt.Tooltip("pct:Q", title=pillar),
+        tooltip=[alt.Tooltip("country:N", title=t("home.col.country", lang)), alt.Tooltip("pct:Q", title=pillar, format=".1f"),
                  alt.Tooltip("value:Q", title=figure_name, format=",.1f"),
                  alt.Tooltip("records:Q", title=t("profile.col.records", lang)),
                  alt.Tooltip("status:N", title=t("home.col.status", lang))],

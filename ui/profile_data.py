@@ -8,7 +8,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from asmgeo import explorer, ground, install, mpf, profile, reference
+from asmgeo import boundaries, explorer, ground, install, mpf, profile, reference
 from asmgeo.i18n import t
 from asmgeo.store import open_store
 from ui import data
@@ -40,12 +40,24 @@ def pct_latest() -> pd.DataFrame:
     return mpf.latest_pct(rated) if len(rated) else pd.DataFrame(columns=["iso3", "year", "pct", "illustrative"])
 
 
-def country_names() -> dict[str, str]:
-    """ISO3 → name of every country with a profile: assessed, rated, or with sites; by name."""
-    world = data.web_countries().set_index("iso3")["name"].to_dict()
-    world.update(data.assessments().set_index("iso3")["country"].to_dict())
+def country_names(lang: str = "en") -> dict[str, str]:
+    """ISO3 → name in ``lang`` of every country with a profile: assessed, rated, or with sites; by name."""
+    world = data.display_names(lang)
     codes = set(reference.assessed_iso3()) | set(ratings()["iso3"]) | set(data.explorer_sites()["country"].dropna())
-    return dict(sorted(((c, world.get(c, c)) for c in codes if isinstance(c, str)), key=lambda item: item[1]))
+    return boundaries.by_name({c: world.get(c) or c for c in codes if isinstance(c, str)})
+
+
+def region_label(region: str | None, lang: str) -> str:
+    """A region code (the MPF's or the boundaries') in ``lang``; an unknown one as written."""
+    try:
+        return t(f"region.{region}", lang)
+    except KeyError:
+        return region or ""
+
+
+def profile_link(iso3: str, lang: str) -> str:
+    """The link to ``iso3``'s profile, keeping the language."""
+    return f"/profiles?country={iso3}&lang={lang}"
 
 
 def regions() -> dict[str, str]:

@@ -7,10 +7,11 @@ import streamlit as st
 
 from asmgeo import mpf, ratings_io
 from asmgeo.errors import AsmgeoError, RatingsFileError
-from asmgeo.i18n import t
-from ui import data, profile_data
+from asmgeo.i18n import number, t
+from ui import data, profile_data, tables
 from ui import state as keys
 from ui.feedback import plain
+from ui.uploader import file_uploader
 
 UPLOADS = keys.PROFILE_UPLOAD + ".count"  # a new uploader key after each commit empties the uploader
 
@@ -27,8 +28,8 @@ def render(lang: str) -> None:
     st.download_button(t("ratings.template", lang), lambda: ratings_io.template_csv(data.assessments(), mpf.ITEM_AREA),
                        file_name="asmgeo-pillar6-ratings-template.csv", mime="text/csv", on_click="ignore",
                        icon=":material/download:")
-    upload = st.file_uploader(t("ratings.upload", lang), type=["csv"],
-                              key=f"{keys.PROFILE_UPLOAD}.{st.session_state.get(UPLOADS, 0)}")
+    upload = file_uploader(t("ratings.upload", lang), lang, type=["csv"],
+                           key=f"{keys.PROFILE_UPLOAD}.{st.session_state.get(UPLOADS, 0)}")
     if upload is None:
         return
     try:
@@ -37,8 +38,9 @@ def render(lang: str) -> None:
         st.error(t("ratings.rejected", lang, count=len(exc.problems)))
         st.markdown("\n".join(f"- {plain(problem)}" for problem in exc.problems))
         return
-    st.success(t("ratings.accepted", lang, rows=len(parsed), countries=parsed["iso3"].nunique()))
-    st.dataframe(preview(parsed, lang), hide_index=True)
+    st.success(t("ratings.accepted", lang, rows=number(len(parsed), lang), countries=number(parsed["iso3"].nunique(), lang)))
+    pct = {t(f"mpf.area.{area}", lang): 1 for area in mpf.AREAS} | {t("profile.pillar", lang): 1}
+    st.dataframe(tables.localized(preview(parsed, lang), lang, pct | {t("profile.col.items", lang): 0}), hide_index=True)
     label = st.text_input(t("ratings.edition_label", lang), value=upload.name, key=keys.PROFILE_EDITION)
     st.button(t("ratings.commit", lang), type="primary", disabled=not label.strip(), on_click=_commit,
               args=(parsed, lang))

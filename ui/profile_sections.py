@@ -6,10 +6,10 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from asmgeo import briefing, ground, mpf, profile_map, ratings_io
-from asmgeo.i18n import t, t_value
+from asmgeo import briefing, ground, mpf, profile_map, ratings_io, reference
+from asmgeo.i18n import number, t, t_value
 from asmgeo.profile import Profile, facts_table, items_table
-from ui import profile_data
+from ui import data, profile_data, tables
 from ui import state as keys
 from ui.feedback import plain
 
@@ -37,7 +37,7 @@ def record(prof: Profile, lang: str) -> None:
             label = t("profile.pillar", lang) if scope == mpf.PILLAR else t(f"profile.area_short.{scope}", lang)
             full = t("profile.pillar", lang) if scope == mpf.PILLAR else t(f"mpf.area.{scope}", lang)
             value = rec.pct[scope]
-            column.metric(label, "–" if value is None else f"{value:.1f} %",
+            column.metric(label, "–" if value is None else f"{number(value, lang, 1)} %",
                           help=f"{full}: {t('profile.items_rated', lang, n=rec.items_rated[scope])}")
         status = t(f"mpf.status.{'illustrative' if rec.illustrative else 'official'}", lang)
         st.caption(t("profile.year_status", lang, year=rec.year, status=status) + " "
@@ -46,8 +46,9 @@ def record(prof: Profile, lang: str) -> None:
             st.caption(t("profile.edition", lang, edition=plain(rec.edition)))
     if rec.assessment:
         a = rec.assessment
-        st.markdown(t("profile.assessment", lang, period=plain(a["assessment_period"] or "–"),
-                      date=plain(a["report_date"] or "–"), status=plain(a["report_date_status"] or "–"))
+        st.markdown(t("profile.assessment", lang, period=plain(reference.date_text(a["assessment_period"], lang) or "–"),
+                      date=plain(reference.date_text(a["report_date"], lang) or "–"),
+                      status=plain(reference.date_status_label(a["report_date_status"], lang) or "–"))
                     + f" [{t('profile.report_link', lang)}]({a['source_url']})")
     if rec.rated:
         st.dataframe(items_table(rec, lang).rename(columns=lambda c: t(f"profile.col.items_{c}", lang)),
@@ -60,10 +61,14 @@ def editions(ratings: pd.DataFrame, iso3: str, lang: str) -> None:
     if len(history) < 2:
         return
     with st.expander(t("profile.editions", lang, count=len(history))):
-        st.dataframe(history.rename(columns={
-            "edition": t("profile.col.edition", lang), "year": t("home.col.year", lang),
-            mpf.PILLAR: t("profile.pillar", lang), "items_rated": t("profile.col.items", lang)}), hide_index=True)
-        st.dataframe(ratings_io.compare_editions(ratings, iso3).rename(index=lambda i: t(f"mpf.item.{i}", lang)))
+        pct_columns = {area: t(f"profile.area_short.{area}", lang) for area in mpf.AREAS}
+        pct_columns[mpf.PILLAR] = t("profile.pillar", lang)
+        shown = history.rename(columns={"edition": t("profile.col.edition", lang), "year": t("home.col.year", lang),
+                                        "items_rated": t("profile.col.items", lang), **pct_columns})
+        st.dataframe(tables.localized(shown, lang, dict.fromkeys(pct_columns.values(), 1)), hide_index=True)
+        compared = ratings_io.compare_editions(ratings, iso3).map(
+            lambda value: t(f"profile.rating.{value}", lang) if value else "")
+        st.dataframe(compared.rename(index=lambda i: t(f"mpf.item.{i}", lang)).rename_axis(t("profile.col.item", lang)))
 
 
 def region(prof: Profile, lang: str) -> None:
@@ -71,19 +76,21 @@ def region(prof: Profile, lang: str) -> None:
     st.subheader(t("profile.region", lang))
     avg = prof.regional_average
     if avg:
-        st.markdown(t("profile.regional_average", lang, pct=avg["implementation_pct"],
-                      region=t(f"region.{avg['region']}", lang), countries=avg["countries_assessed"]))
+        st.markdown(t("profile.regional_average", lang, pct=number(avg["implementation_pct"], lang),
+                      region=t(f"region.{avg['region']}", lang), countries=number(avg["countries_assessed"], lang)))
         st.caption(t("home.regional_caption", lang, source=avg["source"]))
     else:
         st.caption(t("profile.no_regional_average", lang))
     if len(prof.peers):
+        names = data.display_names(lang)
         peers = prof.peers.assign(
+            country=prof.peers["iso3"].map(lambda code: names.get(code, code)),
             illustrative=prof.peers["illustrative"].map(
                 lambda i: "" if pd.isna(i) else t(f"mpf.status.{'illustrative' if i else 'official'}", lang)),
-            link="/profiles?country=" + prof.peers["iso3"])
-        st.dataframe(peers[["country", "year", "pct", "illustrative", "link"]], hide_index=True, column_config={
-            "country": t("home.col.country", lang), "year": t("home.col.year", lang),
-            "pct": st.column_config.NumberColumn(t("home.col.pillar", lang), format="%.1f"),
+            link=prof.peers["iso3"].map(lambda code: profile_data.profile_link(code, lang)))
+        st.dataframe(tables.localized(peers[["country", "year", "pct", "illustrative", "link"]], lang, {"pct": 1}),
+                     hide_index=True, column_config={
+            "country": t("home.col.country", lang), "year": t("home.col.year", lang), "pct": t("home.col.pillar", lang),
             "illustrative": t("home.col.status", lang),
             "link": st.column_config.LinkColumn(t("profile.col.profile", lang), display_text=r"country=(\w+)")})
 
@@ -101,8 +108,9 @@ def ground_section(prof: Profile, lang: str) -> None:
         field = ground.CATEGORY_FIELDS[prefix][2]
         rows = [(t_value(field, k.split(".", 1)[1], lang), f.value)
                 for k, f in figures.items() if k.startswith(prefix + ".") and f.value]
-        column.dataframe(pd.DataFrame(rows, columns=[t(f"ground.by.{prefix}", lang), t("explorer.area.count", lang)]),
-                         hide_index=True)
+        count = t("explorer.area.count", lang)
+        column.dataframe(tables.localized(pd.DataFrame(rows, columns=[t(f"ground.by.{prefix}", lang), count]), lang,
+                                          {count: 0}), hide_index=True)
     st.caption(t("profile.ground_rules", lang) + (" " + t("map.legend.synthetic", lang) if prof.synthetic else ""))
 
 
@@ -135,7 +143,7 @@ def mini_map(prof: Profile, lang: str) -> None:
                                    profile_data.country_sites(prof.iso3), profile_data.pct_latest(), lang)
     st_folium(fmap, height=profile_map.HEIGHT_PX, use_container_width=True, returned_objects=[], key=keys.PROFILE_MAP)
     st.page_link("pages/explorer.py", label=t("profile.to_explorer", lang), icon=":material/layers:",
-                 query_params={"scope": "country", "value": prof.iso3})
+                 query_params={"scope": "country", "value": prof.iso3, "lang": lang})
     st.caption(t("profile.map_caption", lang))
 
 

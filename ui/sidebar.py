@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from asmgeo.i18n import LANGUAGE_NAMES, LANGUAGES, t
+from asmgeo.i18n import CATALOGUE, DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, number, t
 from ui import data, language
 from ui.feedback import lang
 from ui.state import LANG
@@ -18,6 +18,15 @@ def render() -> None:
         st.subheader(t("sidebar.data_status", lang()))
         st.caption(t("sidebar.store", lang(), location=data.store().location))
         for layer, count in data.layer_counts().items():
-            st.caption(t("sidebar.layer_count", lang(), layer=layer, count=f"{count:,}"))
-        st.caption(t("sidebar.site_visits", lang(), sites=f"{len(data.explorer_sites()):,}"))
+            st.caption(_layer_line(layer, count, lang()))
+        st.caption(t("sidebar.site_visits", lang(), sites=number(len(data.explorer_sites()), lang())))
         st.info(t("sidebar.demo_label", lang()))
+
+
+
+def _layer_line(layer: str, count: int, lang: str) -> str:
+    """"ASM sites (sites): 1,234 features": the layer's name in the language, then as stored (as QGIS shows it)."""
+    label_key = f"store_layer.{layer}"
+    if label_key in CATALOGUE[DEFAULT_LANGUAGE]:
+        return t("sidebar.layer_count_named", lang, label=t(label_key, lang), layer=layer, count=number(count, lang))
+    return t("sidebar.layer_count", lang, layer=layer, count=number(count, lang))
