@@ -29,6 +29,7 @@ from asmgeo.demo import DEMO_SOURCE
 from asmgeo.generalize import generalize
 from asmgeo.i18n import date, number, t, t_value
 from asmgeo.leaflet_text import LeafletTexts
+from asmgeo.provenance import provenance_label
 from asmgeo.viewport import View
 
 BASEMAP_TOLERANCE_DEG = 0.3  # the constant world outline; finer detail comes with the data layers
@@ -233,7 +234,7 @@ def country_labels(codes: pd.Series, lang: str) -> dict[str, str]:
 
 def source_labels(lang: str) -> dict[str, str]:
     """Source values the catalogue words for ``lang`` (the demo's); any other source is shown as written."""
-    return {DEMO_SOURCE: t("map.source.synthetic_demo", lang)}
+    return {DEMO_SOURCE: provenance_label(DEMO_SOURCE, lang)}
 
 
 def _cluster_layer(clusters: pd.DataFrame, categories: list[str], colours: list[str], class_name: str,

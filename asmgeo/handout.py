@@ -37,6 +37,7 @@ from asmgeo.handout_data import (
 )
 from asmgeo.handout_layers import handout_map, has_synthetic
 from asmgeo.i18n import LANGUAGES, date, number, t
+from asmgeo.provenance import provenance_label
 from asmgeo.standalone import standalone_html
 from asmgeo.store import GeoPackageStore
 
@@ -137,7 +138,8 @@ def source_items(data: HandoutData, lang: str) -> list[str]:
 
 def _item(layer: str, source: str, licence: str, lang: str) -> str:
     """One entry of the sources line."""
-    source = source or t("handout.source_unknown", lang)
+    source = provenance_label(source, lang) if source else t("handout.source_unknown", lang)
+    licence = provenance_label(licence, lang)
     if licence:
         return t("handout.source_item", lang, layer=layer, source=source, licence=licence)
     return t("handout.source_item_no_licence", lang, layer=layer, source=source)

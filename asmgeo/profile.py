@@ -15,6 +15,7 @@ import pandas as pd
 from asmgeo import ground, mpf, recommendations
 from asmgeo.demo import DEMO_SOURCE
 from asmgeo.i18n import DEFAULT_LANGUAGE, number, t
+from asmgeo.provenance import provenance_label
 
 SCOPES = (*mpf.AREAS, mpf.PILLAR)
 PEER_COLUMNS = ["iso3", "country", "year", "pct", "illustrative"]
@@ -99,7 +100,7 @@ def items_table(record: Record, lang: str = "en") -> pd.DataFrame:
 
 def source_label(source: str, lang: str = DEFAULT_LANGUAGE) -> str:
     """A ratings source as shown: the illustrative demo's in ``lang``, any other as written."""
-    return t("mpf.source.illustrative", lang) if source == mpf.ILLUSTRATIVE_SOURCE else source
+    return provenance_label(source, lang)
 
 
 def regional_average(averages: pd.DataFrame, region: str | None) -> dict | None:
