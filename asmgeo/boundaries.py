@@ -11,7 +11,7 @@ import pyogrio
 from pyogrio.errors import DataLayerError, DataSourceError
 
 from asmgeo.config import layers_dir
-from asmgeo.errors import LayerFileError
+from asmgeo.errors import LayerFileError, worded
 from asmgeo.i18n import LANGUAGES
 
 BOUNDARIES_FILE = "countries.gpkg"
@@ -56,8 +56,8 @@ def _read(layer: str, geometry: bool = True):
     """One layer of the boundaries file; a missing or broken file raises :class:`LayerFileError`."""
     path = layers_dir() / BOUNDARIES_FILE
     if not path.is_file():
-        raise LayerFileError(f"The country boundaries file {path} is missing; rebuild it with scripts/build_boundaries.py.")
+        raise worded(LayerFileError, "error.boundaries_missing", path=path)
     try:
         return pyogrio.read_dataframe(path, layer=layer, use_arrow=True, read_geometry=geometry)
     except (DataSourceError, DataLayerError) as exc:
-        raise LayerFileError(f"The country boundaries file {path} cannot be read: {exc}") from exc
+        raise worded(LayerFileError, "error.boundaries_unreadable", path=path, detail=exc) from exc

@@ -1,8 +1,30 @@
 """Errors raised by the asmgeo core; each carries a sentence a data officer understands."""
 
+from __future__ import annotations
+
+from asmgeo.i18n import DEFAULT_LANGUAGE, t
+
 
 class AsmgeoError(Exception):
-    """Base class of every error the core raises on purpose."""
+    """Base class of every error the core raises on purpose.
+
+    ``str(error)`` is English; an error made by :func:`worded` also carries its catalogue key and
+    values, so ``error.text(lang)`` gives the same sentence in the reader's language.
+    """
+
+    key: str | None = None
+    values: dict[str, object] = {}
+
+    def text(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The message in ``lang`` (as raised when the error carries no catalogue key)."""
+        return t(self.key, lang, **self.values) if self.key else str(self)
+
+
+def worded(error_class: type[AsmgeoError], key: str, **values: object) -> AsmgeoError:
+    """An ``error_class`` whose message is the catalogue text ``key`` (English, any language via ``text``)."""
+    error = error_class(t(key, DEFAULT_LANGUAGE, **values))
+    error.key, error.values = key, values
+    return error
 
 
 class StoreError(AsmgeoError):

@@ -23,7 +23,7 @@ import shapely
 
 from asmgeo import batches, install, mpf, practices, query, reference
 from asmgeo.config import raster_dir
-from asmgeo.errors import StoreError
+from asmgeo.errors import StoreError, worded
 from asmgeo.generalize import generalize, tolerance_for_zoom
 from asmgeo.maps import round_coordinates
 from asmgeo.schema import layer_spec
@@ -94,7 +94,7 @@ def check_countries(countries: Sequence[str] | None, known: set[str]) -> tuple[s
 def read_scope(store: GeoPackageStore, scope: Scope, world: gpd.GeoDataFrame) -> HandoutData:
     """The published data of ``scope`` from ``store`` (``world``: the full-resolution countries layer)."""
     if not store.exists():
-        raise StoreError(f"The store {store.location} does not exist; build it with `python -m asmgeo demo`.")
+        raise worded(StoreError, "error.store_missing", path=store.location)
     chosen = world[world["iso3"].isin(scope.iso3)].reset_index(drop=True)
     box = tuple(float(v) for v in chosen.total_bounds)
     batch_table = batches.list_batches(store)

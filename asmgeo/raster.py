@@ -20,7 +20,7 @@ from rasterio.vrt import WarpedVRT
 from rasterio.warp import transform_bounds
 from rasterio.windows import from_bounds
 
-from asmgeo.errors import LayerFileError
+from asmgeo.errors import LayerFileError, worded
 from asmgeo.geology import LITHOLOGIES, LITHOLOGY_BY_CODE, NODATA_CODE, class_codes
 
 RASTER_CRS = "EPSG:4326"
@@ -204,11 +204,11 @@ def _open(path: str | Path) -> DatasetReader:
     """The raster at ``path`` opened for reading; :class:`LayerFileError` naming it if missing or unreadable."""
     path = Path(path)
     if not path.is_file():
-        raise LayerFileError(f"The raster {path} is missing.")
+        raise worded(LayerFileError, "error.raster_missing", path=path)
     try:
         return rasterio.open(path)
     except RasterioError as exc:
-        raise LayerFileError(f"The raster {path} cannot be read: {exc}") from exc
+        raise worded(LayerFileError, "error.raster_unreadable", path=path, detail=exc) from exc
 
 
 def _colour_map(src: DatasetReader, path: str | Path) -> dict[int, tuple[int, int, int, int]]:

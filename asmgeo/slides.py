@@ -33,7 +33,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qs, urlencode
 
-from asmgeo.errors import AsmgeoError, StoreError
+from asmgeo.errors import AsmgeoError, StoreError, worded
 from asmgeo.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from asmgeo.share import ExplorerState, from_query_params, to_query_params
 from asmgeo.store import GeoPackageStore
@@ -217,7 +217,7 @@ def _connection(store: GeoPackageStore, create: bool) -> Iterator[sqlite3.Connec
         if not create:
             yield None
             return
-        raise StoreError(f"The store {store.location} does not exist; build it with `python -m asmgeo demo`.")
+        raise worded(StoreError, "error.store_missing", path=store.location)
     try:
         with store.transaction() as connection:
             if create:
@@ -227,7 +227,7 @@ def _connection(store: GeoPackageStore, create: bool) -> Iterator[sqlite3.Connec
                 return
             yield connection
     except sqlite3.Error as exc:
-        raise StoreError(f"The slides table of the store {store.location} cannot be used: {exc}") from exc
+        raise worded(StoreError, "error.slides_table", path=store.location, detail=exc) from exc
 
 
 def _has_table(connection: sqlite3.Connection) -> bool:

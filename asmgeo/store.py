@@ -18,7 +18,7 @@ import pyogrio
 from pyogrio.errors import DataLayerError, DataSourceError
 
 from asmgeo.config import store_location
-from asmgeo.errors import StoreError
+from asmgeo.errors import StoreError, worded
 from asmgeo.schema import LAYERS, layer_spec
 
 T = TypeVar("T")
@@ -87,9 +87,9 @@ class GeoPackageStore:
             try:
                 names = [str(name) for name, _ in pyogrio.list_layers(self.path)]
             except DataSourceError as exc:
-                raise StoreError(f"The store {self.path} is not a readable GeoPackage: {exc}") from exc
+                raise worded(StoreError, "error.store_unreadable", path=self.path, detail=exc) from exc
         if caught:
-            raise StoreError(f"The store {self.path} is damaged: {caught[0].message}")
+            raise worded(StoreError, "error.store_damaged", path=self.path, detail=caught[0].message)
         return names
 
     def has_layer(self, layer: str) -> bool:
@@ -120,7 +120,7 @@ class GeoPackageStore:
                 self.path, layer=layer, bbox=bbox, where=where, columns=columns, use_arrow=True
             )
         except (DataSourceError, DataLayerError) as exc:
-            raise StoreError(f"Layer {layer!r} of the store {self.path} cannot be read: {exc}") from exc
+            raise worded(StoreError, "error.store_layer_unreadable", layer=repr(layer), path=self.path, detail=exc) from exc
 
     @_serialized
     def append(self, layer: str, frame: gpd.GeoDataFrame) -> int:
@@ -233,14 +233,14 @@ class GeoPackageStore:
         with open(self.path, "rb") as handle:
             head = handle.read(72)
         if not head.startswith(SQLITE_HEADER) or head[68:72] != GPKG_APPLICATION_ID:
-            raise StoreError(f"The store {self.path} is not a GeoPackage file.")
+            raise worded(StoreError, "error.store_not_gpkg", path=self.path)
 
     def _require_layer(self, name: str) -> None:
         """Raise a :class:`StoreError` that names the store when ``name`` is absent."""
         if not self.exists():
-            raise StoreError(f"The store {self.path} does not exist; build it with `python -m asmgeo demo`.")
+            raise worded(StoreError, "error.store_missing", path=self.path)
         if name not in self.layer_names():
-            raise StoreError(f"The store {self.path} has no layer {name!r}.")
+            raise worded(StoreError, "error.store_no_layer", path=self.path, layer=repr(name))
 
     def _sqlite(self) -> sqlite3.Connection:
         """A plain SQLite connection for statements OGR has no call for (deletes)."""
@@ -270,7 +270,7 @@ def open_store(location: str | None = None) -> GeoPackageStore:
     """The store at ``location`` (default: ``ASMGEO_STORE``)."""
     location = location or store_location()
     if location.startswith(("postgresql://", "postgres://")):
-        raise StoreError("PostGIS stores are not supported yet; set ASMGEO_STORE to a .gpkg path.")
+        raise worded(StoreError, "error.store_postgis")
     if not location.endswith(".gpkg"):
-        raise StoreError(f"ASMGEO_STORE={location!r} must be a path ending in .gpkg.")
+        raise worded(StoreError, "error.store_not_gpkg_path", location=repr(location))
     return GeoPackageStore(location)

@@ -342,3 +342,18 @@ def test_writes_from_two_threads_of_one_process_both_survive(store, monkeypatch)
     worker.join(timeout=60)
     assert results.get("deleted") == 5
     assert sorted(store.read("sites")["site_id"]) == ["f0", "f1"]
+
+
+def test_store_errors_can_be_read_in_french_and_spanish(tmp_path):
+    """The page shows a store error in the reader's language; str() stays English for logs and the CLI."""
+    from asmgeo.i18n import t
+
+    missing = GeoPackageStore(tmp_path / "nowhere.gpkg")
+    with pytest.raises(StoreError) as caught:
+        missing.read("sites")
+    error = caught.value
+    assert "does not exist" in str(error)
+    assert error.text("en") == str(error)
+    for lang in ("fr", "es"):
+        assert error.text(lang) == t("error.store_missing", lang, path=missing.path) != str(error)
+        assert str(missing.path) in error.text(lang)

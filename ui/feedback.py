@@ -23,7 +23,7 @@ def asmgeo_errors() -> Iterator[None]:
     try:
         yield
     except AsmgeoError as exc:
-        st.error(f"{t('error.prefix', lang())}: {exc}")
+        st.error(f"{t('error.prefix', lang())}: {exc.text(lang())}")
         st.stop()
 
 
