@@ -40,6 +40,15 @@ CHROMIUM_ARGS = [
 ]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 # [lat, lng] of every individual site marker on the map (run in the map frame)
+# What each layer draws in the map frame (sites: points or clusters)
+LAYER_SELECTORS = {
+    "countries": ["path.asmgeo-assessed"],
+    "sites": ["path.asmgeo-site", "path.asmgeo-cluster"],
+    "mercury": ["path.asmgeo-mercury"],
+    "tailings": ["path.asmgeo-tailings"],
+    "geology_units": ["path.asmgeo-geology"],
+    "geology_raster": ["img.asmgeo-geology-raster"],
+}
 SITE_MARKERS_JS = """() => {
     const out = [];
     window.map.eachLayer(l => {

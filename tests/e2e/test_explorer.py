@@ -25,7 +25,7 @@ import pyogrio
 import pytest
 import shapely
 
-from .conftest import APP_RUN_TIMEOUT_S, SITE_MARKERS_JS, map_frame, serve_app, wait_for_app
+from .conftest import APP_RUN_TIMEOUT_S, LAYER_SELECTORS, SITE_MARKERS_JS, map_frame, serve_app, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -41,15 +41,6 @@ XSS_LON, XSS_LAT = -78.5, -0.2
 DEMO_SOURCE = "synthetic demo"
 
 ALL_LAYERS = ("countries", "sites", "mercury", "tailings", "geology_units", "geology_raster")
-# What each layer draws in the map frame (sites: points or clusters)
-LAYER_SELECTORS = {
-    "countries": ["path.asmgeo-assessed"],
-    "sites": ["path.asmgeo-site", "path.asmgeo-cluster"],
-    "mercury": ["path.asmgeo-mercury"],
-    "tailings": ["path.asmgeo-tailings"],
-    "geology_units": ["path.asmgeo-geology"],
-    "geology_raster": ["img.asmgeo-geology-raster"],
-}
 # The start of the legend title each layer should bring (from the English catalogue)
 LEGEND_TITLES = {
     "countries": "Pillar 6 % implemented",

@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 import pyogrio
 import pytest
 
-from .conftest import APP_RUN_TIMEOUT_S, map_frame, serve_app, wait_for_app
+from .conftest import APP_RUN_TIMEOUT_S, LAYER_SELECTORS, map_frame, serve_app, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -33,13 +33,6 @@ SLIDE_1 = {"caption": "Sites and Pillar 6: Honduras", "layers": {"countries", "s
 SLIDE_2 = {"caption": "Mercury and tailings in Ecuador", "layers": {"mercury", "tailings"},
            "legends": ("Mercury use", "Tailings"), "centre": (-2.0, -78.8), "zoom": 7}
 LEGEND_STARTS = ("Pillar 6 % implemented", "ASM sites", "Mercury use", "Tailings", "Geology")
-LAYER_SELECTORS = {
-    "countries": ["path.asmgeo-assessed"],
-    "sites": ["path.asmgeo-site", "path.asmgeo-cluster"],
-    "mercury": ["path.asmgeo-mercury"],
-    "tailings": ["path.asmgeo-tailings"],
-    "geology_units": ["path.asmgeo-geology"],
-}
 SELECTORS = sorted({s for selectors in LAYER_SELECTORS.values() for s in selectors})
 _DRAWN_JS = f"""() => ({{
     counts: Object.fromEntries({json.dumps(SELECTORS)}.map(s => [s, document.querySelectorAll(s).length])),
