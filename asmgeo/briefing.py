@@ -13,7 +13,8 @@ import pandas as pd
 
 from asmgeo import ground, mpf, reference
 from asmgeo.i18n import date, number, t
-from asmgeo.profile import Profile, facts_table, items_table, source_label
+from asmgeo.profile import Profile, facts_table, items_table
+from asmgeo.provenance import provenance_label
 
 KEY_FIGURES = ("sites", "licensed_share", "workers", "women_share", "mercury_use_share", "annex_c_share",
                "mercury_kg_per_year", "tailings", "tailings_mercury_share", "tailings_cyanide_share",
@@ -199,7 +200,7 @@ def _sources_section(profile: Profile, lang: str) -> str:
     if record.assessment:
         items.append(t("briefing.source.report", lang, url=record.assessment.get("source_url", "")))
     for source in sorted(set(record.ratings["source"].dropna().astype(str))) if record.rated else []:
-        items.append(t("briefing.source.ratings", lang, source=source_label(source, lang)))
+        items.append(t("briefing.source.ratings", lang, source=provenance_label(source, lang)))
     if profile.regional_average:
         items.append(t("briefing.source.regional", lang, source=profile.regional_average["source"]))
     for row in profile.facts.drop_duplicates(["source", "source_url"]).itertuples():

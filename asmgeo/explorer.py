@@ -223,18 +223,13 @@ def _site_payload(sites: gpd.GeoDataFrame, pct: pd.DataFrame, style: str, catego
     return {"rows": rows, "colours": colours + [styles.UNKNOWN_COLOUR], "labels": label, "pct": pct_text,
             "radius": radius, "profile": f"/profiles?lang={lang}&country=", "synthetic_source": DEMO_SOURCE,
             "synthetic": t("map.popup.synthetic", lang), "countries": country_labels(sites["country"], lang),
-            "sources": source_labels(lang)}
+            "sources": {DEMO_SOURCE: provenance_label(DEMO_SOURCE, lang)}}
 
 
 def country_labels(codes: pd.Series, lang: str) -> dict[str, str]:
     """ISO3 → "name (ISO3)" in ``lang`` for the codes present (a code without a name stays as it is)."""
     names = boundaries.country_names(lang)
     return {code: f"{names[code]} ({code})" for code in codes.dropna().unique() if names.get(code)}
-
-
-def source_labels(lang: str) -> dict[str, str]:
-    """Source values the catalogue words for ``lang`` (the demo's); any other source is shown as written."""
-    return {DEMO_SOURCE: provenance_label(DEMO_SOURCE, lang)}
 
 
 def _cluster_layer(clusters: pd.DataFrame, categories: list[str], colours: list[str], class_name: str,
@@ -266,7 +261,7 @@ def _records_layer(frame: gpd.GeoDataFrame, fields: list[str], styles_: list[dic
         "fields": [t(f"map.popup.{f}", lang) for f in fields], "title": 0,
         "sourceIndex": fields.index("source"), "styles": styles_, "className": class_name,
         # the popup compares the shown source (already worded for lang) with the demo's
-        "synthetic_source": source_labels(lang)[DEMO_SOURCE], "synthetic": t("map.popup.synthetic", lang),
+        "synthetic_source": provenance_label(DEMO_SOURCE, lang), "synthetic": t("map.popup.synthetic", lang),
     }
     return PayloadLayer("records.js", payload, name=class_name)
 
@@ -375,7 +370,7 @@ def _display(field_name: str, value: object, lang: str) -> object:
     if field_name == "country":
         return country_labels(pd.Series([value]), lang).get(value, value)
     if field_name == "source":
-        return source_labels(lang).get(value, value)
+        return provenance_label(value, lang)
     if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
         return number(value, lang, DECIMALS.get(field_name, 0))
     return value

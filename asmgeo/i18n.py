@@ -81,7 +81,7 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
 
 
 def number(value: float | int, lang: str = DEFAULT_LANGUAGE, decimals: int = 0) -> str:
-    """``value`` with the grouping and decimal signs of ``lang`` (1,234.5 / 1 234,5 / 1234,5)."""
+    """``value`` with the grouping and decimal signs of ``lang`` (1,234.5 / 1 234,5 / 1.234,5)."""
     _check_lang(lang)
     if decimals < 0:
         raise ValueError(f"decimals={decimals!r} must be >= 0")

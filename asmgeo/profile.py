@@ -93,14 +93,9 @@ def items_table(record: Record, lang: str = "en") -> pd.DataFrame:
             "item": t(f"mpf.item.{item}", lang),
             "rating": t(f"profile.rating.{value}", lang) if value else t("profile.rating.not_rated", lang),
             "rating_word": _text(getattr(row, "rating_word", "")),
-            "source": source_label(_text(getattr(row, "source", "")), lang),
+            "source": provenance_label(_text(getattr(row, "source", "")), lang),
         })
     return pd.DataFrame(rows)
-
-
-def source_label(source: str, lang: str = DEFAULT_LANGUAGE) -> str:
-    """A ratings source as shown: the illustrative demo's in ``lang``, any other as written."""
-    return provenance_label(source, lang)
 
 
 def regional_average(averages: pd.DataFrame, region: str | None) -> dict | None:

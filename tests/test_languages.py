@@ -21,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from asmgeo import boundaries, explorer, export, geology, leaflet_text, maps, profile, reference, viewport
 from asmgeo.i18n import date, number, t
+from asmgeo.provenance import provenance_label
 from ui import charts, tables, uploader
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
@@ -140,7 +141,7 @@ def test_profile_figures_dates_and_reference_words_follow_the_language():
     assert ecuador == t("reference.date_status.confirmed_edition", "fr",
                         language=t("reference.language.spanish", "fr"), date="mars 2019")
     assert reference.scope_label("all six MPF thematic areas", "es") == t("reference.scope.all_six_areas", "es")
-    assert profile.source_label(profile.mpf.ILLUSTRATIVE_SOURCE, "fr") == t("mpf.source.illustrative", "fr")
+    assert provenance_label(profile.mpf.ILLUSTRATIVE_SOURCE, "fr") == t("mpf.source.illustrative", "fr")
 
 
 def test_export_notice_is_in_the_language_the_metadata_names():
