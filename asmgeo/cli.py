@@ -13,14 +13,15 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from asmgeo import batches, boundaries, mpf, ratings_io, reference
 from asmgeo.config import DEFAULT_DEMO_SITES, default_language
+from asmgeo.demo.install import install_demo
+from asmgeo.domain import mpf, ratings_io
 from asmgeo.errors import AsmgeoError, RatingsFileError
 from asmgeo.i18n import DEFAULT_LANGUAGE, LANGUAGES, number, t
-from asmgeo.install import install_demo
+from asmgeo.ingest.validate import validate_file
 from asmgeo.schema import UPLOAD_LAYERS
-from asmgeo.store import open_store
-from asmgeo.validate import validate_file
+from asmgeo.shipped import boundaries, reference
+from asmgeo.store import batches, open_store
 
 EXIT_OK = 0
 EXIT_REJECTED = 1
@@ -252,7 +253,7 @@ def cmd_undo(args: argparse.Namespace) -> int:
 
 def cmd_export_map(args: argparse.Namespace) -> int:
     """Write the offline hand-out map of a region or a country; say where and how big it is."""
-    from asmgeo import handout  # folium and rasterio load for this command only
+    from asmgeo.outputs import handout  # folium and rasterio load for this command only
 
     store = open_store()
     if not store.exists():

@@ -29,11 +29,11 @@ import harness  # noqa: I001  (puts the repo root on sys.path first)
 import numpy as np
 from shapely.geometry import Point
 
-from asmgeo import boundaries, reference
 from asmgeo.config import DEMO_SEED
-from asmgeo.demo import allocate_sites
-from asmgeo.install import install_demo
-from asmgeo.sampling import clustered_points_inside
+from asmgeo.demo.install import install_demo
+from asmgeo.demo.layers import allocate_sites
+from asmgeo.demo.sampling import clustered_points_inside
+from asmgeo.shipped import boundaries, reference
 from asmgeo.store import open_store
 
 DEFAULT_SIZES = [10_000, 100_000]

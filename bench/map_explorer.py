@@ -70,13 +70,16 @@ from rasterio.warp import reproject, transform_bounds
 from rasterio.windows import Window
 from streamlit_folium import _get_feature_group_string, _get_header, _get_html, _get_map_string, generate_js_hash
 
-from asmgeo import boundaries, explorer, install, mpf, practices, query, raster, reference, viewport
-from asmgeo.assets import localize
 from asmgeo.config import REPO_ROOT, raster_dir, static_dir, static_url
-from asmgeo.generalize import generalize, tolerance_for_zoom
-from asmgeo.geology import LITHOLOGY_BY_CODE, NODATA_CODE
-from asmgeo.install import install_demo
+from asmgeo.demo.install import install_demo
+from asmgeo.domain import mpf, practices, query
+from asmgeo.domain.geology import LITHOLOGY_BY_CODE, NODATA_CODE
+from asmgeo.maps import explorer, raster, viewport
+from asmgeo.maps.assets import localize
+from asmgeo.maps.generalize import generalize, tolerance_for_zoom
+from asmgeo.shipped import boundaries, reference
 from asmgeo.store import open_store
+from asmgeo.store import ratings as ratings_table
 
 # streamlit_folium imports streamlit, which warns about a missing ScriptRunContext outside `streamlit run`
 logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
@@ -172,7 +175,7 @@ def warm(n: int, cache: Path) -> Warm:
     no_dates = (None, None)
     layers = explorer.Layers(
         countries=generalize(world[world["iso3"].isin(assessed_iso3)].reset_index(drop=True), tolerance_for_zoom(zoom)),
-        pct=mpf.latest_pct(install.read_ratings(store), mpf.PILLAR),
+        pct=mpf.latest_pct(ratings_table.read_ratings(store), mpf.PILLAR),
         sites=query.filter_sites(sites, query.SiteFilter()),
         mercury=query.filter_records(query.latest_records(store.read("mercury"), "site_id"), no_dates),
         tailings=query.filter_records(query.latest_records(store.read("tailings"), "tailings_id"), no_dates),

@@ -3,7 +3,7 @@
 Two measurements in one run, on the same synthetic file (N site points spread over the 14
 MPF-assessed countries, every canonical field filled; 100,000 points ≈ 30 MB):
 
-* ``validate``: ``asmgeo.validate.validate_file`` (read, map aliases, check every field and
+* ``validate``: ``asmgeo.ingest.validate.validate_file`` (read, map aliases, check every field and
   geometry, place every point in a full-resolution country) against ``read_file``, plain
   ``geopandas.read_file`` of the same file (which checks nothing).
 * ``validate_import``: ``validate_file`` plus writing the accepted features to a GeoPackage,
@@ -34,10 +34,10 @@ import geopandas as gpd
 import harness  # puts the repo root on sys.path, before the asmgeo imports below
 import numpy as np
 
-from asmgeo import boundaries, reference
-from asmgeo.demo import allocate_sites
-from asmgeo.sampling import clustered_points_inside
-from asmgeo.validate import validate_file
+from asmgeo.demo.layers import allocate_sites
+from asmgeo.demo.sampling import clustered_points_inside
+from asmgeo.ingest.validate import validate_file
+from asmgeo.shipped import boundaries, reference
 
 DEFAULT_SIZES = [10_000, 100_000]
 TARGET_POINTS = 100_000

@@ -3,8 +3,8 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from asmgeo import explorer, share
 from asmgeo.i18n import t
+from asmgeo.maps import explorer, share
 from ui import data, explorer_controls, explorer_data, explorer_panels
 from ui import state as keys
 from ui.feedback import asmgeo_errors, lang, plain

@@ -3,8 +3,9 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from asmgeo import explorer, reference, viewport
 from asmgeo.i18n import t
+from asmgeo.maps import explorer, viewport
+from asmgeo.shipped import reference
 from ui import data, explorer_data, tables
 from ui.feedback import asmgeo_errors, lang
 from ui.frame import leave_legacy_pages_mode

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from asmgeo.install import install_demo
+from asmgeo.demo.install import install_demo
 from asmgeo.store import GeoPackageStore, open_store
 
 

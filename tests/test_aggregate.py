@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from asmgeo import aggregate
+from asmgeo.maps import aggregate
 
 
 def _expected_clusters(lon: np.ndarray, lat: np.ndarray, zoom: int, cell_px: int) -> pd.DataFrame:

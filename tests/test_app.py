@@ -89,7 +89,7 @@ def _dataframe_with_rows(at: AppTest, rows: int):
 
 def _install_spy(monkeypatch) -> list[int]:
     """Record each ``install_demo`` call made by the app (ui.data calls it via the module)."""
-    from asmgeo import install
+    from asmgeo.demo import install
 
     calls: list[int] = []
     original = install.install_demo

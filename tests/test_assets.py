@@ -9,8 +9,8 @@ import pytest
 from folium.plugins import Terminator
 from html_assets import asset_urls
 
-from asmgeo import assets
 from asmgeo.errors import AssetError
+from asmgeo.maps import assets
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # folium.Map's marker-icon and Bootstrap assets, which asmgeo maps do not use

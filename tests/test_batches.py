@@ -10,10 +10,11 @@ import pytest
 import upload_fixtures as uf
 from stores import demo_store_in
 
-from asmgeo import batches, boundaries, query
-from asmgeo.practices import load_rules
-from asmgeo.store import GeoPackageStore
-from asmgeo.validate import validate_file
+from asmgeo.domain import query
+from asmgeo.domain.practices import load_rules
+from asmgeo.ingest.validate import validate_file
+from asmgeo.shipped import boundaries
+from asmgeo.store import GeoPackageStore, batches
 
 UPLOADS = uf.UPLOADS
 

@@ -154,7 +154,7 @@ def test_every_country_has_a_french_and_spanish_name(layers: dict[str, gpd.GeoDa
 
 
 def test_country_names_follow_the_language() -> None:
-    from asmgeo.boundaries import country_names
+    from asmgeo.shipped.boundaries import country_names
 
     assert country_names("fr")["MDG"] == "Madagascar"
     assert country_names("es")["KGZ"] == "Kirguistán"

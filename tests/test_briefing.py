@@ -10,8 +10,11 @@ import pandas as pd
 import pytest
 from stores import demo_store_in
 
-from asmgeo import briefing, install, mpf, practices, profile, query, reference
+from asmgeo.domain import mpf, practices, profile, query
 from asmgeo.i18n import date, number
+from asmgeo.outputs import briefing
+from asmgeo.shipped import reference
+from asmgeo.store import ratings as ratings_table
 
 TODAY = dt.date(2026, 6, 30)
 
@@ -20,7 +23,7 @@ TODAY = dt.date(2026, 6, 30)
 def layers(tmp_path_factory):
     with demo_store_in(tmp_path_factory.mktemp("briefing"), 300) as store:
         sites = query.latest_sites(store.read("sites"), practices.load_rules())
-        return {"ratings": install.read_ratings(store), "sites": sites, "mercury": store.read("mercury"),
+        return {"ratings": ratings_table.read_ratings(store), "sites": sites, "mercury": store.read("mercury"),
                 "tailings": store.read("tailings")}
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pyogrio
 import pytest
 
-from asmgeo.reference import assessed_iso3
+from asmgeo.shipped.reference import assessed_iso3
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LAYER_KEYS = {"name", "features", "geometry", "source", "licence"}

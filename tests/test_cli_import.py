@@ -11,8 +11,7 @@ from pathlib import Path
 import kobo_xlsx
 import upload_fixtures as uf
 
-from asmgeo import batches
-from asmgeo.store import GeoPackageStore
+from asmgeo.store import GeoPackageStore, batches
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 UPLOADS = uf.UPLOADS

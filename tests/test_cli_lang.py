@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from asmgeo import boundaries, cli
+from asmgeo import cli
 from asmgeo.i18n import number, t
-from asmgeo.validate import validate_file
+from asmgeo.ingest.validate import validate_file
+from asmgeo.shipped import boundaries
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BAD = REPO_ROOT / "tests" / "data" / "uploads" / "bad_values.geojson"

@@ -12,8 +12,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from asmgeo import install, mpf
+from asmgeo.demo import install
+from asmgeo.domain import mpf
 from asmgeo.store import GeoPackageStore
+from asmgeo.store import ratings as ratings_table
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,7 +67,7 @@ def test_a_good_file_is_stored_as_an_edition(tmp_path, store, template):
     result = _asmgeo(tmp_path, "import-ratings", str(path), "--edition", "Senegal 2016 report")
     assert result.returncode == 0, result.stderr
     assert "Senegal 2016 report" in result.stdout and "12 ratings" in result.stdout and "SEN" in result.stdout
-    latest = mpf.latest_pct(install.read_ratings(store)).set_index("iso3")
+    latest = mpf.latest_pct(ratings_table.read_ratings(store)).set_index("iso3")
     assert not latest.loc["SEN", "illustrative"]
     assert latest.loc["SEN", "pct"] == pytest.approx(50.0)  # 4 yes, 4 partial, 4 no
     assert latest.loc["SEN", mpf.EDITION].endswith("Senegal 2016 report")
@@ -74,7 +76,7 @@ def test_a_good_file_is_stored_as_an_edition(tmp_path, store, template):
 def test_the_edition_label_defaults_to_the_file_name(tmp_path, store, template):
     path = _write(tmp_path, _filled(template), "senegal-official.csv")
     assert _asmgeo(tmp_path, "import-ratings", str(path)).returncode == 0
-    assert install.read_ratings(store)[mpf.EDITION].str.endswith("senegal-official.csv").sum() == 12
+    assert ratings_table.read_ratings(store)[mpf.EDITION].str.endswith("senegal-official.csv").sum() == 12
 
 
 def test_a_bad_file_lists_every_problem_and_writes_nothing(tmp_path, store, template):
@@ -84,7 +86,7 @@ def test_a_bad_file_lists_every_problem_and_writes_nothing(tmp_path, store, temp
     frame.loc[sen[1], "iso3"] = "XXX"
     frame.loc[sen[2], "item"] = "unicorns"
     path = _write(tmp_path, frame)
-    before, digest = store.read_table(install.RATINGS_TABLE), hashlib.sha256(store.path.read_bytes()).hexdigest()
+    before, digest = store.read_table(ratings_table.RATINGS_TABLE), hashlib.sha256(store.path.read_bytes()).hexdigest()
     result = _asmgeo(tmp_path, "import-ratings", str(path))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and result.stdout == ""
@@ -93,7 +95,7 @@ def test_a_bad_file_lists_every_problem_and_writes_nothing(tmp_path, store, temp
     assert "3 problem(s); nothing was stored" in lines[0]
     for index, word in zip(sen[:3], ("maybe", "XXX", "unicorns")):
         assert any(line.startswith(f"Line {index + 2}") and word in line for line in lines[1:]), (word, lines)
-    pd.testing.assert_frame_equal(store.read_table(install.RATINGS_TABLE), before)
+    pd.testing.assert_frame_equal(store.read_table(ratings_table.RATINGS_TABLE), before)
     assert hashlib.sha256(store.path.read_bytes()).hexdigest() == digest
 
 

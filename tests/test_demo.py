@@ -8,7 +8,7 @@ import pytest
 import shapely
 from geopandas.testing import assert_geodataframe_equal
 
-from asmgeo import demo
+from asmgeo.demo import layers as demo
 from asmgeo.schema import (
     AMALGAMATION,
     BURNING,
@@ -230,8 +230,8 @@ def test_latest_visits_of_the_demo(layers):
 
 def test_demo_on_the_shipped_boundaries_stays_inside_each_country():
     """The real thing: 2,000 sites over the 14 assessed countries' full-detail Natural Earth shapes."""
-    from asmgeo import boundaries, reference
     from asmgeo.config import DEMO_SEED
+    from asmgeo.shipped import boundaries, reference
 
     assessed = reference.assessed_iso3()
     world = boundaries.load_countries("full")

@@ -13,8 +13,9 @@ import shapely
 from folium.plugins import Draw
 from html_assets import asset_urls
 
-from asmgeo import explorer, maps, raster, viewport
-from asmgeo.geology import synthetic_units
+from asmgeo.demo.geology import synthetic_units
+from asmgeo.maps import base as maps
+from asmgeo.maps import explorer, raster, viewport
 
 XSS = "</script><script>window.__xss=1</script>"
 COUNTRY_VIEW = viewport.View((-18.0, 10.0, -11.0, 17.0), 7)

@@ -14,7 +14,7 @@ import pytest
 import shapely
 from shapely.geometry import Point, Polygon
 
-from asmgeo.export import METADATA_TABLE, csv_bytes, export_metadata, geojson_bytes, gpkg_bytes
+from asmgeo.outputs.export import METADATA_TABLE, csv_bytes, export_metadata, geojson_bytes, gpkg_bytes
 
 SCRIPT = "<script>alert(1)</script>"
 COLUMNS = ["site_id", "name", "commodity", "survey_date", "workers", "hg_kg", "source"]

@@ -11,7 +11,8 @@ import pytest
 import shapely
 from geopandas.testing import assert_geodataframe_equal
 
-from asmgeo.geology import LABEL_KEYS, LITHOLOGIES, LITHOLOGY_BY_CODE, class_codes, synthetic_units
+from asmgeo.demo.geology import synthetic_units
+from asmgeo.domain.geology import LABEL_KEYS, LITHOLOGIES, LITHOLOGY_BY_CODE, class_codes
 from asmgeo.schema import GEOLOGY_UNITS
 
 L_SHAPE = shapely.Polygon([(10, 10), (14, 10), (14, 11), (11, 11), (11, 13), (10, 13)])

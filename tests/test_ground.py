@@ -11,7 +11,8 @@ import pytest
 import shapely
 from stores import demo_store_in
 
-from asmgeo import ground, practices, query, reference
+from asmgeo.domain import ground, practices, query
+from asmgeo.shipped import reference
 
 TODAY = dt.date(2026, 6, 30)  # inside the demo's survey span, so "the last 12 months" holds some sites
 ANNEX_C = {"whole_ore_amalgamation", "open_burning", "residential_burning", "cyanide_on_mercury_tailings"}

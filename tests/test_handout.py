@@ -15,30 +15,24 @@ import pytest
 from jinja2.utils import htmlsafe_json_dumps
 from stores import demo_store_in
 
-from asmgeo import (
-    batches,
-    boundaries,
-    cli,
-    handout_data,
-    install,
-    mpf,
-    practices,
-    query,
-    reference,
-)
+from asmgeo import cli
 from asmgeo.config import DEFAULT_DEMO_SITES
-from asmgeo.demo import DEMO_LICENCE, DEMO_SOURCE
+from asmgeo.domain import mpf, practices, query
 from asmgeo.errors import StoreError
-from asmgeo.handout import (
+from asmgeo.i18n import date, number, t
+from asmgeo.ingest.validate import validate_file
+from asmgeo.outputs import handout_data
+from asmgeo.outputs.handout import (
     SIZE_BUDGET_BYTES,
     handout_filename,
     handout_html,
     handout_notes,
 )
-from asmgeo.i18n import date, number, t
-from asmgeo.standalone import online_tile_layers
-from asmgeo.store import GeoPackageStore
-from asmgeo.validate import validate_file
+from asmgeo.outputs.standalone import online_tile_layers
+from asmgeo.provenance import DEMO_LICENCE, DEMO_SOURCE
+from asmgeo.shipped import boundaries, reference
+from asmgeo.store import GeoPackageStore, batches
+from asmgeo.store import ratings as ratings_table
 
 REGIONS = ("africa", "lac", "asia")
 # Every "http://" or "https://" the file may hold. None is a request: they come from the inlined
@@ -216,7 +210,7 @@ def test_every_layer_is_in_the_layer_control_with_its_legend_and_labels(pages, r
 
 def test_popups_carry_each_countrys_pillar_6_figure(pages, demo):
     page = pages[("africa", "en")]
-    pct = mpf.latest_pct(install.read_ratings(demo)).set_index("iso3")
+    pct = mpf.latest_pct(ratings_table.read_ratings(demo)).set_index("iso3")
     for iso3 in ("SEN", "MDG", "RWA"):
         text = t("handout.pillar_value", pct=number(pct.at[iso3, "pct"]), status=t("mpf.status.illustrative"))
         assert _json_text(text) in page

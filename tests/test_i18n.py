@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from asmgeo import i18n, mpf, reference
-from asmgeo.geology import LABEL_KEYS
+from asmgeo import i18n
+from asmgeo.domain import mpf
+from asmgeo.domain.geology import LABEL_KEYS
 from asmgeo.i18n import CATALOGUE, placeholders, t
+from asmgeo.shipped import reference
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ENGLISH = CATALOGUE["en"]

@@ -32,7 +32,7 @@ def test_the_module_list_is_not_trivially_empty():
     modules = _core_modules()
     on_disk = {f"asmgeo.{p.stem}" for p in PACKAGE_DIR.glob("*.py") if p.stem not in ("__init__", "__main__")}
     assert on_disk <= set(modules)
-    assert {"asmgeo.store", "asmgeo.maps", "asmgeo.demo", "asmgeo.cli"} <= set(modules)
+    assert {"asmgeo.store", "asmgeo.maps.base", "asmgeo.demo.layers", "asmgeo.cli"} <= set(modules)
 
 
 def _run(code: str) -> subprocess.CompletedProcess:

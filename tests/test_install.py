@@ -9,8 +9,11 @@ import pytest
 import rasterio
 import shapely
 
-from asmgeo import install, mpf, reference
+from asmgeo.demo import install
+from asmgeo.domain import mpf
+from asmgeo.shipped import reference
 from asmgeo.store import GeoPackageStore, open_store
+from asmgeo.store import ratings as ratings_table
 
 N_SITES = 300
 DEMO_LAYERS = ("sites", "mercury", "tailings", "geology_units")
@@ -70,9 +73,9 @@ def rebuilt(tmp_path_factory):
         store = _configure(monkeypatch, tmp_path_factory.mktemp("rebuilt"))
         install.install_demo(store, n_sites=N_SITES)
         first = {"counts": {n: store.count(n) for n in (*DEMO_LAYERS, "countries")}, "demo": _demo_counts(store),
-                 "ratings": install.read_ratings(store)}
+                 "ratings": ratings_table.read_ratings(store)}
         store.append("sites", _field_site())
-        store.write_table(install.RATINGS_TABLE, pd.concat([first["ratings"], _official_ratings()], ignore_index=True))
+        store.write_table(ratings_table.RATINGS_TABLE, pd.concat([first["ratings"], _official_ratings()], ignore_index=True))
         install.install_demo(store, n_sites=N_SITES)
         yield store, first
 
@@ -100,7 +103,7 @@ def test_every_spatial_layer_is_epsg_4326_and_has_provenance(built):
 
 def test_install_writes_illustrative_pillar6_ratings(built):
     store, _, _ = built
-    ratings = install.read_ratings(store)
+    ratings = ratings_table.read_ratings(store)
     mpf.check_ratings(ratings)
     assert len(ratings) == 14 * 12
     assert set(ratings["iso3"]) == set(reference.assessed_iso3())
@@ -144,14 +147,14 @@ def test_rerun_keeps_field_survey_rows(rebuilt):
 
 def test_rerun_keeps_official_ratings(rebuilt):
     store, _ = rebuilt
-    ratings = install.read_ratings(store)
+    ratings = ratings_table.read_ratings(store)
     official = ratings[~ratings["illustrative"]].reset_index(drop=True)
     pd.testing.assert_frame_equal(official, _official_ratings(), check_dtype=False)
 
 
 def test_rerun_does_not_duplicate_illustrative_ratings(rebuilt):
     store, _ = rebuilt
-    ratings = install.read_ratings(store)
+    ratings = ratings_table.read_ratings(store)
     illustrative = ratings[ratings["illustrative"]]
     assert not illustrative.duplicated(["iso3", "year", "item"]).any()
 
@@ -162,7 +165,7 @@ def test_official_ratings_are_what_the_map_shows_after_a_rebuild(rebuilt):
     Expected Senegal pillar figure from the rule: 3 yes, 5 partial, 4 no over 12 items.
     """
     store, _ = rebuilt
-    latest = mpf.latest_pct(install.read_ratings(store)).set_index("iso3")
+    latest = mpf.latest_pct(ratings_table.read_ratings(store)).set_index("iso3")
     expected = 100 * (3 * 1 + 5 * 0.5 + 4 * 0) / 12
     assert latest.loc["SEN", "pct"] == pytest.approx(expected, abs=0.05)
     assert latest.loc["SEN", "items_rated"] == 12

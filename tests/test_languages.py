@@ -19,9 +19,13 @@ from folium.plugins import Draw
 from stores import demo_store_in
 from streamlit.testing.v1 import AppTest
 
-from asmgeo import boundaries, explorer, export, geology, leaflet_text, maps, profile, reference, viewport
+from asmgeo.domain import geology, profile
 from asmgeo.i18n import date, number, t
+from asmgeo.maps import base as maps
+from asmgeo.maps import explorer, leaflet_text, viewport
+from asmgeo.outputs import export
 from asmgeo.provenance import provenance_label
+from asmgeo.shipped import boundaries, reference
 from ui import charts, tables, uploader
 
 APP = Path(__file__).resolve().parent.parent / "app.py"

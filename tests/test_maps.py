@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from asmgeo import maps
+from asmgeo.maps import base as maps
 
 
 def _countries() -> gpd.GeoDataFrame:

@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from asmgeo import mpf, reference
+from asmgeo.domain import mpf
 from asmgeo.i18n import t
+from asmgeo.shipped import reference
 
 # DESIGN §2, in the seed's order: one phrase of each item's wording.
 DESIGN_ITEMS = {

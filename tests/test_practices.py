@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from asmgeo import practices
 from asmgeo.config import REPO_ROOT
+from asmgeo.domain import practices
 from asmgeo.errors import LayerFileError
 from asmgeo.schema import ANNEX_C_PRACTICES, PRACTICE_SEPARATOR, PRACTICES
 

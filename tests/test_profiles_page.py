@@ -13,8 +13,9 @@ import pytest
 from stores import demo_store_in
 from streamlit.testing.v1 import AppTest
 
-from asmgeo import mpf, ratings_io, reference
-from asmgeo.install import install_demo
+from asmgeo.demo.install import install_demo
+from asmgeo.domain import mpf, ratings_io
+from asmgeo.shipped import reference
 from asmgeo.store import open_store
 
 APP = Path(__file__).resolve().parent.parent / "app.py"

@@ -2,10 +2,9 @@
 
 import pytest
 
-from asmgeo.demo import DEMO_LICENCE, DEMO_SOURCE
+from asmgeo.domain.mpf import ILLUSTRATIVE_SOURCE
 from asmgeo.i18n import LANGUAGES, t
-from asmgeo.mpf import ILLUSTRATIVE_SOURCE
-from asmgeo.provenance import KEYS, provenance_label, provenance_labels
+from asmgeo.provenance import DEMO_LICENCE, DEMO_SOURCE, KEYS, provenance_label, provenance_labels
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 import shapely
 
-from asmgeo import query
-from asmgeo.query import SiteFilter
+from asmgeo.domain import query
+from asmgeo.domain.query import SiteFilter
 
 RULES = {
     "whole_ore_amalgamation": "unacceptable", "open_burning": "unacceptable", "residential_burning": "unacceptable",

@@ -13,9 +13,9 @@ import shapely
 from affine import Affine
 from rasterio.enums import Resampling
 
+from asmgeo.domain.geology import LITHOLOGIES
 from asmgeo.errors import LayerFileError
-from asmgeo.geology import LITHOLOGIES
-from asmgeo.raster import overview_levels, raster_legend, read_overlay, write_class_cog
+from asmgeo.maps.raster import overview_levels, raster_legend, read_overlay, write_class_cog
 
 WEST, EAST = "alluvium", "volcanic"
 

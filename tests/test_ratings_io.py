@@ -9,10 +9,13 @@ import io
 import pandas as pd
 import pytest
 
-from asmgeo import install, mpf, ratings_io, reference
+from asmgeo.demo import install
+from asmgeo.domain import mpf, ratings_io
 from asmgeo.errors import RatingsFileError
-from asmgeo.install import RATINGS_TABLE
+from asmgeo.shipped import reference
 from asmgeo.store import GeoPackageStore
+from asmgeo.store import ratings as ratings_table
+from asmgeo.store.ratings import RATINGS_TABLE
 
 KNOWN_ISO3 = set(reference.assessed_iso3()) | {"GHA"}
 ITEMS = list(mpf.ITEM_AREA)
@@ -212,7 +215,7 @@ def test_a_rejected_file_changes_nothing(store, kind):
 def test_a_good_file_becomes_a_new_edition_and_the_label_goes(store):
     edition = _import(store, _csv(_filled(ECU_VALUES)), "MPF assessment Ecuador 2019")
     assert edition == "2026-03-01T09:30:00Z MPF assessment Ecuador 2019"
-    ratings = install.read_ratings(store)
+    ratings = ratings_table.read_ratings(store)
     ecu = ratings[ratings["iso3"] == "ECU"]
     assert len(ecu) == 12 and not ecu["illustrative"].any() and (ecu[mpf.EDITION] == edition).all()
     latest = mpf.latest_pct(ratings).set_index("iso3")
@@ -227,7 +230,7 @@ def test_a_later_edition_of_the_same_year_wins_and_the_earlier_stays(store):
     second_values = dict.fromkeys(ITEMS[:6], "yes")  # a partial re-rating: 6 items, all yes
     second = _import(store, _csv(_filled(second_values)), "second", now=T0)  # same clock: still later
     assert second > first and second.startswith("2026-03-01T09:30:01Z")
-    ratings = install.read_ratings(store)
+    ratings = ratings_table.read_ratings(store)
     latest = mpf.latest_pct(ratings).set_index("iso3").loc["ECU"]
     assert latest["pct"] == 100.0 and latest["items_rated"] == 6  # not averaged with the first edition
     history = ratings_io.editions(ratings, "ECU")
@@ -243,14 +246,14 @@ def test_a_new_assessment_year_becomes_the_latest(store):
     frame = _filled({"training": "yes"})
     frame = frame[frame["implemented"] != ""].assign(year="2024")
     _import(store, _csv(frame), "2024 follow-up", now=T0 + dt.timedelta(days=30))
-    latest = mpf.latest_pct(install.read_ratings(store)).set_index("iso3").loc["ECU"]
+    latest = mpf.latest_pct(ratings_table.read_ratings(store)).set_index("iso3").loc["ECU"]
     assert int(latest["year"]) == 2024 and latest["pct"] == 100.0
 
 
 def test_official_editions_survive_a_demo_rebuild(store):
     edition = _import(store, _csv(_filled(ECU_VALUES)))
     install.install_illustrative_ratings(store)
-    latest = mpf.latest_pct(install.read_ratings(store)).set_index("iso3")
+    latest = mpf.latest_pct(ratings_table.read_ratings(store)).set_index("iso3")
     assert not latest.loc["ECU", "illustrative"] and latest.loc["ECU", mpf.EDITION] == edition
     assert len(latest) == 14
 
@@ -268,7 +271,7 @@ def test_store_ratings_checks_its_arguments(store):
 def test_storing_into_a_store_without_ratings_creates_the_table(tmp_path):
     target = GeoPackageStore(tmp_path / "new.gpkg")
     _import(target, _csv(_filled(ECU_VALUES)))
-    assert len(install.read_ratings(target)) == 12
+    assert len(ratings_table.read_ratings(target)) == 12
 
 
 # ------------------------------------------------------------------------ mpf: editions in force

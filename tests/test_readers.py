@@ -12,13 +12,13 @@ import pytest
 import shapely
 import upload_fixtures as uf
 
-from asmgeo import archives, readers
 from asmgeo.config import Limits
 from asmgeo.errors import UploadFileError
-from asmgeo.fieldmap import map_columns, name_candidates
-from asmgeo.readers import read_features
+from asmgeo.ingest import archives, readers
+from asmgeo.ingest.fieldmap import map_columns, name_candidates
+from asmgeo.ingest.readers import read_features
+from asmgeo.ingest.tabular import find_coordinate_columns
 from asmgeo.schema import alias_key, field_alias_index, value_alias_index
-from asmgeo.tabular import find_coordinate_columns
 
 UPLOADS = uf.UPLOADS
 SMALL = Limits(max_uncompressed_mb=5, max_archive_members=10)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from asmgeo import ground, mpf, recommendations
+from asmgeo.domain import ground, mpf, recommendations
 from asmgeo.i18n import CATALOGUE
 
 

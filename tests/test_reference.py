@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from asmgeo import reference
 from asmgeo.errors import LayerFileError
+from asmgeo.shipped import reference
 
 SHIPPED = Path(__file__).resolve().parent.parent / "data" / "layers"
 TABLES = ("mpf_assessments.csv", "regional_averages.csv", "country_facts.csv")

@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from asmgeo.share import (
+from asmgeo.maps.share import (
     COMMODITIES,
     DEFAULT_LAYERS,
     KEYS,

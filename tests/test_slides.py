@@ -1,4 +1,4 @@
-"""Workshop slides (asmgeo.slides): model, validation, store persistence, JSON file, share links."""
+"""Workshop slides (asmgeo.maps.slides): model, validation, store persistence, JSON file, share links."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ import pandas as pd
 import pyogrio
 import pytest
 
-from asmgeo import slides
 from asmgeo.errors import AsmgeoError, StoreError
-from asmgeo.share import ExplorerState
-from asmgeo.slides import Sequence, Slide, SlideError, UnknownSequenceError
+from asmgeo.maps import slides
+from asmgeo.maps.share import ExplorerState
+from asmgeo.maps.slides import Sequence, Slide, SlideError, UnknownSequenceError
+from asmgeo.maps.workshop import Area
 from asmgeo.store import GeoPackageStore
-from asmgeo.workshop import Area
 
 
 def _store(path) -> GeoPackageStore:

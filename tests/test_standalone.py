@@ -9,9 +9,9 @@ import folium
 import pytest
 from folium.plugins import Draw, MarkerCluster
 
-from asmgeo import assets
 from asmgeo.errors import AssetError
-from asmgeo.standalone import inline_css_urls, online_tile_layers, script_safe, standalone_html, style_safe
+from asmgeo.maps import assets
+from asmgeo.outputs.standalone import inline_css_urls, online_tile_layers, script_safe, standalone_html, style_safe
 
 OSM = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 SCRIPT = "<script>alert(1)</script>"

@@ -15,9 +15,10 @@ import streamlit as st
 from stores import demo_store_in
 from streamlit.testing.v1 import AppTest
 
-from asmgeo import batches, upload_map
 from asmgeo.i18n import date, number
-from asmgeo.validate import EXIT_FILE
+from asmgeo.ingest.validate import EXIT_FILE
+from asmgeo.maps import upload_map
+from asmgeo.store import batches
 from ui import data, upload_flow
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -13,14 +13,14 @@ import pytest
 import shapely
 import upload_fixtures as uf
 
-from asmgeo.boundaries import load_countries
 from asmgeo.config import Limits
 from asmgeo.errors import UnknownLayerError
 from asmgeo.i18n import CATALOGUE
-from asmgeo.issues import CODES, FEATURE_CODES, FILE_CODES, Issue
-from asmgeo.readers import RawFeatures
+from asmgeo.ingest.issues import CODES, FEATURE_CODES, FILE_CODES, Issue
+from asmgeo.ingest.readers import RawFeatures
+from asmgeo.ingest.validate import Report, validate_features, validate_file
 from asmgeo.schema import layer_spec
-from asmgeo.validate import Report, validate_features, validate_file
+from asmgeo.shipped.boundaries import load_countries
 
 UPLOADS = uf.UPLOADS
 TODAY = dt.date(2025, 6, 1)

@@ -1,4 +1,4 @@
-"""The workshop area (asmgeo.workshop): areas as text, bounds, the regional Pillar 6 picture, country labels."""
+"""The workshop area (asmgeo.maps.workshop): areas as text, bounds, the regional Pillar 6 picture, country labels."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ import pytest
 import shapely
 from shapely.geometry import MultiPolygon, box
 
-from asmgeo import reference, workshop
-from asmgeo.boundaries import load_countries
-from asmgeo.viewport import WORLD_BOUNDS
-from asmgeo.workshop import Area
+from asmgeo.maps import workshop
+from asmgeo.maps.viewport import WORLD_BOUNDS
+from asmgeo.maps.workshop import Area
+from asmgeo.shipped import reference
+from asmgeo.shipped.boundaries import load_countries
 
 ASSESSMENTS = pd.DataFrame({"iso3": ["AAA", "BBB", "CCC"], "region": ["africa", "africa", "lac"]})
 COUNTRIES = gpd.GeoDataFrame(
@@ -147,7 +148,7 @@ def test_larger_countries_are_labelled_first():
 
 
 def test_legends_are_unfolded_for_the_room():
-    from asmgeo import explorer
+    from asmgeo.maps import explorer
 
     group = folium.FeatureGroup()
     folded = explorer.legend("Tailings", [("#000", "active")], collapsed=True)
@@ -160,7 +161,7 @@ def test_legends_are_unfolded_for_the_room():
 
 
 def test_pixel_size_inverts_the_view_around_a_centre():
-    from asmgeo import viewport
+    from asmgeo.maps import viewport
 
     view = viewport.view_around((-2.0, -78.8), 7, 1200, 740)
     assert workshop.pixel_size(view.bounds, view.zoom) == (1200, 740)

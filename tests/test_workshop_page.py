@@ -13,11 +13,11 @@ import pytest
 from stores import demo_store_in
 from streamlit.testing.v1 import AppTest
 
-from asmgeo import slides
 from asmgeo.i18n import t
-from asmgeo.share import ExplorerState
-from asmgeo.slides import Slide
-from asmgeo.workshop import Area
+from asmgeo.maps import slides
+from asmgeo.maps.share import ExplorerState
+from asmgeo.maps.slides import Slide
+from asmgeo.maps.workshop import Area
 from ui import state as keys
 
 APP = Path(__file__).resolve().parent.parent / "app.py"

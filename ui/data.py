@@ -10,12 +10,15 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from asmgeo import batches, boundaries, install, mpf, practices, query, reference
 from asmgeo.config import raster_dir
-from asmgeo.generalize import generalize, tolerance_for_zoom
+from asmgeo.demo import install
+from asmgeo.domain import mpf, practices, query
 from asmgeo.i18n import DEFAULT_LANGUAGE
+from asmgeo.maps.generalize import generalize, tolerance_for_zoom
 from asmgeo.schema import layer_spec
-from asmgeo.store import GeoPackageStore, open_store
+from asmgeo.shipped import boundaries, reference
+from asmgeo.store import GeoPackageStore, batches, open_store
+from asmgeo.store import ratings as ratings_table
 
 
 def store() -> GeoPackageStore:
@@ -55,7 +58,7 @@ def layer_counts() -> dict[str, int]:
 
 @st.cache_data(show_spinner=False)
 def _pillar_pct(version: tuple, scope: str) -> pd.DataFrame:
-    return mpf.latest_pct(install.read_ratings(open_store(version[0])), scope)
+    return mpf.latest_pct(ratings_table.read_ratings(open_store(version[0])), scope)
 
 
 def pillar_pct(scope: str = mpf.PILLAR) -> pd.DataFrame:

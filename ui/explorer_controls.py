@@ -7,9 +7,10 @@ import datetime as dt
 
 import streamlit as st
 
-from asmgeo import mpf, practices, schema
+from asmgeo import schema
+from asmgeo.domain import mpf, practices
 from asmgeo.i18n import t, t_value
-from asmgeo.share import LAYERS, REGIONS, SITE_STYLES, ExplorerState
+from asmgeo.maps.share import LAYERS, REGIONS, SITE_STYLES, ExplorerState
 from ui import state as keys
 
 

@@ -8,9 +8,11 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from asmgeo import boundaries, explorer, mpf, query, reference, viewport
-from asmgeo.share import ExplorerState
-from asmgeo.viewport import centre_of
+from asmgeo.domain import mpf, query
+from asmgeo.maps import explorer, viewport
+from asmgeo.maps.share import ExplorerState
+from asmgeo.maps.viewport import centre_of
+from asmgeo.shipped import boundaries, reference
 from ui import data
 from ui import state as keys
 

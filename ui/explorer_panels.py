@@ -8,10 +8,12 @@ import pandas as pd
 import streamlit as st
 from shapely.geometry import shape
 
-from asmgeo import explorer, export, query, share, standalone, viewport
-from asmgeo.demo import DEMO_SOURCE
+from asmgeo.domain import query
 from asmgeo.i18n import date, number, t, t_value
-from asmgeo.share import ExplorerState
+from asmgeo.maps import explorer, share, viewport
+from asmgeo.maps.share import ExplorerState
+from asmgeo.outputs import export, standalone
+from asmgeo.provenance import DEMO_SOURCE
 from ui import explorer_data
 
 EXPORT_LAYERS = ("sites", "mercury", "tailings")

@@ -8,9 +8,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from asmgeo import ground, profile
-from asmgeo.demo import DEMO_SOURCE
+from asmgeo.domain import ground, profile
 from asmgeo.i18n import t
+from asmgeo.provenance import DEMO_SOURCE
 from ui import charts, data, profile_data, tables
 from ui import state as keys
 

@@ -8,9 +8,12 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from asmgeo import boundaries, explorer, ground, install, mpf, profile, reference
+from asmgeo.domain import ground, mpf, profile
 from asmgeo.i18n import t
+from asmgeo.maps import explorer
+from asmgeo.shipped import boundaries, reference
 from asmgeo.store import open_store
+from asmgeo.store import ratings as ratings_table
 from ui import data
 from ui import state as keys
 from ui.feedback import plain
@@ -24,9 +27,9 @@ def store_version() -> tuple:
 @st.cache_data(show_spinner=False)
 def _ratings(version: tuple) -> pd.DataFrame:
     target = open_store(version[0])
-    if not target.has_layer(install.RATINGS_TABLE):
+    if not target.has_layer(ratings_table.RATINGS_TABLE):
         return pd.DataFrame(columns=mpf.RATING_COLUMNS)
-    return install.read_ratings(target)
+    return ratings_table.read_ratings(target)
 
 
 def ratings() -> pd.DataFrame:

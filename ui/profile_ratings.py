@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from asmgeo import mpf, ratings_io
+from asmgeo.domain import mpf, ratings_io
 from asmgeo.errors import AsmgeoError, RatingsFileError
 from asmgeo.i18n import number, t
 from ui import data, profile_data, tables

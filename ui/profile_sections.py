@@ -6,9 +6,12 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from asmgeo import briefing, ground, mpf, profile_map, ratings_io, reference
+from asmgeo.domain import ground, mpf, ratings_io
+from asmgeo.domain.profile import Profile, facts_table, items_table
 from asmgeo.i18n import number, t, t_value
-from asmgeo.profile import Profile, facts_table, items_table
+from asmgeo.maps import profile_map
+from asmgeo.outputs import briefing
+from asmgeo.shipped import reference
 from ui import data, profile_data, tables
 from ui import state as keys
 from ui.feedback import plain

@@ -15,11 +15,11 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from asmgeo import batches
 from asmgeo.errors import AsmgeoError
-from asmgeo.export import CSV_ENCODING
 from asmgeo.i18n import date, number, t
-from asmgeo.validate import EXIT_FILE, Report, validate_file
+from asmgeo.ingest.validate import EXIT_FILE, Report, validate_file
+from asmgeo.outputs.export import CSV_ENCODING
+from asmgeo.store import batches
 from ui import data
 from ui import state as keys
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from asmgeo import batches as batch_records
-from asmgeo import export, upload_map
 from asmgeo.i18n import number, t
-from asmgeo.validate import REASONS_COLUMN, Report
+from asmgeo.ingest.validate import REASONS_COLUMN, Report
+from asmgeo.maps import upload_map
+from asmgeo.outputs import export
+from asmgeo.store import batches as batch_records
 from ui import data, explorer_data, upload_flow
 from ui import state as keys
 from ui.feedback import plain

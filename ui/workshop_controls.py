@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from asmgeo import boundaries, practices, schema
+from asmgeo import schema
+from asmgeo.domain import practices
 from asmgeo.i18n import t, t_value
-from asmgeo.share import LAYERS, REGIONS, SITE_STYLES, ExplorerState
-from asmgeo.workshop import MAX_COUNTRIES, Area
+from asmgeo.maps.share import LAYERS, REGIONS, SITE_STYLES, ExplorerState
+from asmgeo.maps.workshop import MAX_COUNTRIES, Area
+from asmgeo.shipped import boundaries
 from ui import data
 from ui import state as keys
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from asmgeo import explorer, handout, workshop
 from asmgeo.i18n import number, t
-from asmgeo.share import ExplorerState
-from asmgeo.workshop import Area, AreaSummary
+from asmgeo.maps import explorer, workshop
+from asmgeo.maps.share import ExplorerState
+from asmgeo.maps.workshop import Area, AreaSummary
+from asmgeo.outputs import handout
 from ui import data, explorer_data, workshop_controls, workshop_view
 from ui import state as keys
 

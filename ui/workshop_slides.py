@@ -13,11 +13,11 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from asmgeo import slides
 from asmgeo.errors import AsmgeoError
 from asmgeo.i18n import t
-from asmgeo.share import to_query_params
-from asmgeo.slides import Sequence, Slide, SlideError, UnknownSequenceError
+from asmgeo.maps import slides
+from asmgeo.maps.share import to_query_params
+from asmgeo.maps.slides import Sequence, Slide, SlideError, UnknownSequenceError
 from ui import data, workshop_controls, workshop_view
 from ui import state as keys
 from ui.feedback import plain

@@ -14,9 +14,9 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from asmgeo import viewport, workshop
-from asmgeo.viewport import View
-from asmgeo.workshop import Area
+from asmgeo.maps import viewport, workshop
+from asmgeo.maps.viewport import View
+from asmgeo.maps.workshop import Area
 from ui import state as keys
 
 # About the map's size on a laptop screen or a projector (the map is ~75 % of the window height);

@@ -2,7 +2,7 @@
 
 The store is the 600-site demo plus one hand-made site (``XSS-1`` in Ecuador) whose name is
 HTML. Every expected number is computed here with pandas/geopandas straight from the store,
-never through ``asmgeo.query``. One server is shared by the module.
+never through ``asmgeo.domain.query``. One server is shared by the module.
 
 Waiting: a page load runs the script, the map then reports its view (one or two reruns), and
 streamlit-folium swaps the data layers in the frame. :func:`settle` waits for all of that.
@@ -84,7 +84,7 @@ def _prepare_store(tmp: Path, env: dict[str, str]) -> None:
     """The 600-site demo in ``env``'s store and raster folder, plus the XSS-1 site."""
     with mock.patch.dict(os.environ, {"ASMGEO_STORE": env["ASMGEO_STORE"],
                                       "ASMGEO_RASTER_DIR": env["ASMGEO_RASTER_DIR"]}):
-        from asmgeo.install import install_demo
+        from asmgeo.demo.install import install_demo
         from asmgeo.store import open_store
 
         store = open_store(env["ASMGEO_STORE"])

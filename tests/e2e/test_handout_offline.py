@@ -13,10 +13,12 @@ from pathlib import Path
 import pytest
 from stores import demo_store_in
 
-from asmgeo import batches, boundaries, practices, query, reference
 from asmgeo.config import DEFAULT_DEMO_SITES
+from asmgeo.domain import practices, query
 from asmgeo.i18n import date, number, t
-from asmgeo.validate import validate_file
+from asmgeo.ingest.validate import validate_file
+from asmgeo.shipped import boundaries, reference
+from asmgeo.store import batches
 
 from .conftest import ARTIFACTS_DIR, REPO_ROOT
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import folium
 import pytest
 
-from asmgeo import assets
-from asmgeo.standalone import standalone_html
+from asmgeo.maps import assets
+from asmgeo.outputs.standalone import standalone_html
 
 pytestmark = pytest.mark.e2e
 

@@ -65,7 +65,7 @@ def store_env(tmp_path) -> dict[str, str]:
     """ASMGEO_STORE / ASMGEO_RASTER_DIR of a 600-site demo store built in the test's folder."""
     env = {"ASMGEO_STORE": str(tmp_path / "store.gpkg"), "ASMGEO_RASTER_DIR": str(tmp_path / "rasters")}
     with mock.patch.dict(os.environ, env):
-        from asmgeo.install import install_demo
+        from asmgeo.demo.install import install_demo
         from asmgeo.store import open_store
 
         install_demo(open_store(env["ASMGEO_STORE"]), n_sites=N_SITES)

@@ -1,0 +1,1 @@
+"""Read a survey file, map its columns to our fields and check every feature (→ a report)."""
