@@ -25,13 +25,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from babel.messages.catalog import Catalog  # noqa: E402
-from babel.messages.pofile import write_po  # noqa: E402
+from babel.messages.pofile import read_po, write_po  # noqa: E402
 
 from asmgeo.i18n import LANGUAGE_NAMES, LANGUAGES, catalogue_path, read_catalogue  # noqa: E402
 
 # Fixed, so that a sync with nothing new leaves every file byte-identical.
 STAMP = datetime(2026, 11, 26, tzinfo=timezone.utc)
 WIDTH = 100
+# Written by the tool, not by us: which Babel wrote the file, and the plural rule it took from its own
+# CLDR data (it changed for French between Babel 2.17 and 2.19; asmgeo has no plural messages).
+TOOL_HEADERS = {"Generated-By", "Plural-Forms"}
 
 
 def _empty(lang: str) -> Catalog:
@@ -47,10 +50,20 @@ def _empty(lang: str) -> Catalog:
 
 
 def render(catalog: Catalog) -> bytes:
-    """The catalogue as ``.po`` bytes in the canonical layout."""
+    """The catalogue as ``.po`` bytes in the canonical layout, without Babel's version banner."""
     out = io.BytesIO()
     write_po(out, catalog, width=WIDTH, no_location=True, include_previous=False)
-    return out.getvalue()
+    return b"".join(line for line in out.getvalue().splitlines(keepends=True)
+                    if not line.startswith(b'"Generated-By:'))
+
+
+def content(data: bytes) -> tuple:
+    """What a ``.po`` file says: header fields and entries, whatever tool version laid it out."""
+    catalog = read_po(io.BytesIO(data))
+    header = tuple((k, v) for k, v in catalog.mime_headers if k not in TOOL_HEADERS)
+    entries = tuple((str(m.context or ""), m.id, m.string, tuple(sorted(m.flags)))
+                    for m in catalog if m.id)
+    return catalog.header_comment, header, entries
 
 
 def source() -> list[tuple[str, str]]:
@@ -105,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         data = render(catalog)
         path = catalogue_path(lang)
         untranslated = sum(1 for m in catalog if m.id and (not m.string or m.fuzzy))
-        if path.exists() and path.read_bytes() == data:
+        if path.exists() and content(path.read_bytes()) == content(data):
             print(f"{lang}: up to date, {untranslated} untranslated or fuzzy")
             continue
         stale.append(lang)

@@ -17,8 +17,8 @@ CHECK = "import sys; assert 'streamlit' not in sys.modules, sorted(m for m in sy
 
 
 def _core_modules() -> list[str]:
-    """``asmgeo`` and every ``asmgeo.*`` module except ``__main__`` (which runs the CLI)."""
-    names = [info.name for info in pkgutil.iter_modules(asmgeo.__path__, "asmgeo.")]
+    """``asmgeo`` and every ``asmgeo.*`` module, subpackages included, except ``__main__`` (which runs the CLI)."""
+    names = [info.name for info in pkgutil.walk_packages(asmgeo.__path__, "asmgeo.")]
     return ["asmgeo", *sorted(name for name in names if name != "asmgeo.__main__")]
 
 
@@ -30,7 +30,8 @@ def _env() -> dict[str, str]:
 
 def test_the_module_list_is_not_trivially_empty():
     modules = _core_modules()
-    on_disk = {f"asmgeo.{p.stem}" for p in PACKAGE_DIR.glob("*.py") if p.stem not in ("__init__", "__main__")}
+    on_disk = {".".join(("asmgeo", *p.relative_to(PACKAGE_DIR).with_suffix("").parts)).removesuffix(".__init__")
+               for p in PACKAGE_DIR.rglob("*.py") if p.stem != "__main__"}
     assert on_disk <= set(modules)
     assert {"asmgeo.store", "asmgeo.maps.base", "asmgeo.demo.layers", "asmgeo.cli"} <= set(modules)
 
