@@ -14,6 +14,7 @@ import pytest
 import shapely
 from shapely.geometry import Point, Polygon
 
+from asmgeo.outputs import export
 from asmgeo.outputs.export import METADATA_TABLE, csv_bytes, export_metadata, geojson_bytes, gpkg_bytes
 
 SCRIPT = "<script>alert(1)</script>"
@@ -322,3 +323,19 @@ def test_the_script_tag_survives_as_plain_data_in_every_format(sites, tmp_path):
     gpkg = pyogrio.read_dataframe(_gpkg_file(tmp_path, gpkg_bytes({"sites": sites})), layer="sites")["name"][0]
     csv = _read_csv(csv_bytes(sites))["name"][0]
     assert geojson == gpkg == csv == SCRIPT
+
+
+def test_rejected_features_of_a_file_without_crs_download_as_written(tmp_path):
+    """A CSV names no CRS: its impossible coordinate is written back as it was, with the reason."""
+    from asmgeo.ingest.validate import validate_file
+    from asmgeo.shipped.boundaries import load_countries
+
+    path = tmp_path / "sites.csv"
+    path.write_text("site_id,commodity,survey_date,longitude,latitude\n"
+                    "A1,gold,2024-03-01,-12.1,12.5\nA2,gold,2024-03-01,-12.2,212.5\n", encoding="utf-8")
+    report = validate_file(path, "sites", load_countries("full"))
+    assert report.rejected.crs is None and report.rejected_count == 1
+    features = json.loads(export.rejected_geojson_bytes(report.rejected))["features"]
+    assert [f["properties"]["site_id"] for f in features] == ["A2"]
+    assert features[0]["geometry"]["coordinates"] == [-12.2, 212.5]
+    assert features[0]["properties"]["reasons"]

@@ -6,7 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from asmgeo.i18n import number, t
-from asmgeo.ingest.validate import REASONS_COLUMN, Report
+from asmgeo.ingest.validate import Report
 from asmgeo.maps import upload_map
 from asmgeo.outputs import export
 from asmgeo.store import batches as batch_records
@@ -57,8 +57,7 @@ def downloads(report: Report, lang: str) -> None:
     left.download_button(t("upload.download_issues", lang), upload_flow.issues_csv(report, lang),
                          file_name=f"{stem}_issues.csv", mime="text/csv", disabled=not report.issues)
     if report.rejected_count:
-        rejected = report.rejected.rename(columns={REASONS_COLUMN: "reasons"})
-        right.download_button(t("upload.download_rejected", lang), export.geojson_bytes(rejected),
+        right.download_button(t("upload.download_rejected", lang), export.rejected_geojson_bytes(report.rejected),
                               file_name=f"{stem}_rejected.geojson", mime="application/geo+json",
                               help=t("upload.download_rejected_help", lang))
 

@@ -43,6 +43,7 @@ import pyogrio
 import shapely
 
 from asmgeo.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from asmgeo.ingest.validate import REASONS_COLUMN
 from asmgeo.provenance import DEMO_SOURCE
 
 EXPORT_CRS = "EPSG:4326"
@@ -73,6 +74,17 @@ def geojson_bytes(frame: gpd.GeoDataFrame, metadata: dict | None = None) -> byte
         {"type": "FeatureCollection", GEOJSON_MEMBER: meta}, ensure_ascii=False, allow_nan=False, separators=(",", ":")
     )
     return f'{head[:-1]},"features":[{features}]}}'.encode()
+
+
+def rejected_geojson_bytes(rejected: gpd.GeoDataFrame) -> bytes:
+    """Rejected features as read, with their reasons, for the data officer to fix and upload again.
+
+    A file that names no CRS (a CSV, say) keeps its coordinates exactly as written, as lon/lat, even
+    impossible ones: they are what needs fixing.
+    """
+    if rejected.crs is None:
+        rejected = rejected.set_crs(EXPORT_CRS)
+    return geojson_bytes(rejected.rename(columns={REASONS_COLUMN: "reasons"}))
 
 
 def gpkg_bytes(layers: dict[str, gpd.GeoDataFrame], metadata: dict | None = None) -> bytes:
