@@ -97,7 +97,7 @@ def build_parser(lang: str = DEFAULT_LANGUAGE) -> argparse.ArgumentParser:
     undo.add_argument("batch", help=t("cli.help.batch", lang))
     export = commands.add_parser("export-map", help=t("handout.cli.help", lang))
     scope = export.add_mutually_exclusive_group(required=True)
-    scope.add_argument("--region", choices=reference.ASSESSED_REGIONS, help=t("handout.cli.help_region", lang))
+    scope.add_argument("--region", choices=reference.REGIONS, help=t("handout.cli.help_region", lang))
     scope.add_argument("--country", metavar="ISO3", type=lambda text: _iso3(text, lang),
                        help=t("handout.cli.help_country", lang))
     export.add_argument("--out", required=True, type=lambda text: _html_file(text, lang),

@@ -29,7 +29,7 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
 def catalogue_path(lang: str) -> Path:
     """The ``.po`` file of ``lang``."""
-    _check_lang(lang)
+    check_lang(lang)
     return LOCALE_DIR / f"{lang}.po"
 
 
@@ -64,14 +64,15 @@ class _Catalogues(Mapping):
 CATALOGUE: Mapping[str, dict[str, str]] = _Catalogues()
 
 
-def _check_lang(lang: object) -> None:
+def check_lang(lang: object) -> None:
+    """ValueError naming ``lang`` unless it is one of the :data:`LANGUAGES` asmgeo speaks."""
     if lang not in LANGUAGES:
-        raise ValueError(f"lang={lang!r} is not one of {sorted(LANGUAGES)}")
+        raise ValueError(f"lang={lang!r} is not one of {list(LANGUAGES)}")
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
     """Translate ``key`` into ``lang`` (English while untranslated) and fill its ``{placeholders}``."""
-    _check_lang(lang)
+    check_lang(lang)
     text = _texts(lang).get(key)
     if text is None:
         text = _texts(DEFAULT_LANGUAGE).get(key)
@@ -82,7 +83,7 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
 
 def number(value: float | int, lang: str = DEFAULT_LANGUAGE, decimals: int = 0) -> str:
     """``value`` with the grouping and decimal signs of ``lang`` (1,234.5 / 1 234,5 / 1.234,5)."""
-    _check_lang(lang)
+    check_lang(lang)
     if decimals < 0:
         raise ValueError(f"decimals={decimals!r} must be >= 0")
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
@@ -91,7 +92,7 @@ def number(value: float | int, lang: str = DEFAULT_LANGUAGE, decimals: int = 0) 
 
 def date(value: dt.date | str, lang: str = DEFAULT_LANGUAGE) -> str:
     """``value`` (a date or ISO date string) written out for ``lang`` (26 Nov 2026 / 26 nov. 2026)."""
-    _check_lang(lang)
+    check_lang(lang)
     if isinstance(value, str):
         value = dt.date.fromisoformat(value[:10])
     if isinstance(value, dt.datetime):

@@ -63,7 +63,7 @@ def test_region_peers_and_regional_average(layers):
 def test_a_country_without_ratings_or_assessment_has_an_empty_record(layers):
     prof = _profile(layers, "GHA", "Ghana", "africa")
     assert not prof.record.rated and prof.record.assessment is None
-    assert prof.record.pct == dict.fromkeys(profile.SCOPES) and prof.figures["sites"].value == 0
+    assert prof.record.pct == dict.fromkeys(mpf.RATED_SCOPES) and prof.figures["sites"].value == 0
     assert "not rated" in prof.policy["items"].iloc[0]
 
 

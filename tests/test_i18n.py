@@ -63,7 +63,7 @@ def test_every_fstring_key_prefix_has_catalogue_keys():
 
 def test_keys_built_from_data_exist():
     """The values the f-string keys are built from: regions, rating status, popup fields, areas."""
-    needed = [f"region.{r}" for r in reference.ASSESSED_REGIONS]
+    needed = [f"region.{r}" for r in reference.REGIONS]
     needed += ["mpf.status.illustrative", "mpf.status.official"]
     needed += [f"map.popup.{f}" for f in ("site_id", "name", "commodity", "legal_status", "workers", "women",
                                           "mercury_use", "survey_date", "source")]

@@ -24,6 +24,7 @@ AREAS: dict[str, tuple[str, ...]] = {
 ITEM_AREA: dict[str, str] = {item: area for area, items in AREAS.items() for item in items}
 SCORES: dict[str, float] = {"yes": 1.0, "partial": 0.5, "no": 0.0}
 PILLAR = "pillar"
+RATED_SCOPES = (*AREAS, PILLAR)  # what a % implemented is computed for: each thematic area, then the pillar
 RATING_COLUMNS = ["iso3", "item", "year", "implemented", "rating_word", "source", "illustrative"]
 _ILLUSTRATIVE_WEIGHTS = {"yes": 0.3, "partial": 0.35, "no": 0.35}
 
@@ -79,8 +80,8 @@ def implementation_pct(ratings: pd.DataFrame) -> pd.DataFrame:
 
 def latest_pct(ratings: pd.DataFrame, scope: str = PILLAR) -> pd.DataFrame:
     """The most recent assessment's % implemented for ``scope``, one row per country."""
-    if scope not in (*AREAS, PILLAR):
-        raise ValueError(f"scope={scope!r} must be one of {[*AREAS, PILLAR]}")
+    if scope not in RATED_SCOPES:
+        raise ValueError(f"scope={scope!r} must be one of {list(RATED_SCOPES)}")
     pct = implementation_pct(ratings)
     pct = pct[pct["scope"] == scope].sort_values(["iso3", "year"])
     return pct.groupby("iso3", as_index=False).tail(1).reset_index(drop=True)

@@ -16,7 +16,6 @@ from asmgeo.domain import ground, mpf, recommendations
 from asmgeo.i18n import DEFAULT_LANGUAGE, number, t
 from asmgeo.provenance import DEMO_SOURCE, provenance_label
 
-SCOPES = (*mpf.AREAS, mpf.PILLAR)
 PEER_COLUMNS = ["iso3", "country", "year", "pct", "illustrative"]
 FACT_COLUMNS = ["indicator", "figure", "year", "status", "source", "source_url"]
 ACROSS_COLUMNS = ["iso3", "country", "region", "year", "pct", "illustrative", "value", "records"]
@@ -65,7 +64,8 @@ def country_record(ratings: pd.DataFrame, assessments: pd.DataFrame, iso3: str) 
     match = assessments[assessments["iso3"] == iso3]
     assessment = match.iloc[0].to_dict() if len(match) else None
     if own.empty:
-        return Record(iso3, None, dict.fromkeys(SCOPES), dict.fromkeys(SCOPES, 0), own, False, "", assessment)
+        return Record(iso3, None, dict.fromkeys(mpf.RATED_SCOPES), dict.fromkeys(mpf.RATED_SCOPES, 0), own, False, "",
+                      assessment)
     pct = mpf.implementation_pct(own)
     year = int(pct["year"].max())
     pct = pct[pct["year"] == year].set_index("scope")
@@ -74,8 +74,8 @@ def country_record(ratings: pd.DataFrame, assessments: pd.DataFrame, iso3: str) 
     edition = str(pct[mpf.EDITION].iloc[0]) if mpf.EDITION in pct.columns else ""
     return Record(
         iso3, year,
-        {s: float(pct.loc[s, "pct"]) if s in pct.index else None for s in SCOPES},
-        {s: int(pct.loc[s, "items_rated"]) if s in pct.index else 0 for s in SCOPES},
+        {s: float(pct.loc[s, "pct"]) if s in pct.index else None for s in mpf.RATED_SCOPES},
+        {s: int(pct.loc[s, "items_rated"]) if s in pct.index else 0 for s in mpf.RATED_SCOPES},
         current.reset_index(drop=True), bool(pct["illustrative"].any()), edition, assessment,
     )
 

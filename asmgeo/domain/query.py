@@ -20,12 +20,12 @@ import pandas as pd
 import shapely
 
 from asmgeo.domain.practices import CLASSES, UNKNOWN, classify_series
+from asmgeo.extent import WORLD_BOUNDS, Bounds
 from asmgeo.schema import COMMODITIES, LEGAL_STATUSES, TAILINGS_STATUSES, YES_NO_UNKNOWN
-from asmgeo.shipped.reference import ASSESSED_REGIONS
+from asmgeo.shipped.reference import REGIONS
 
 LONLAT = "EPSG:4326"
-WORLD_BOUNDS = (-180.0, -60.0, 180.0, 85.0)  # west, south, east, north: inhabited world, Antarctica left out
-SCOPES = ("world", "region", "country")
+SCOPES = ("world", "region", "country")  # what a map is framed on: the world, an MPF region, a country
 _ISO3 = re.compile(r"[A-Z]{3}")
 _NO_TIME = np.iinfo(np.int64).min  # NaT as int64
 _TIME_UNIT = "us"  # survey times are compared as int64 microseconds since 1970
@@ -387,7 +387,7 @@ def area_summary(
     }
 
 
-def _sane_bounds(geometry: shapely.Geometry) -> tuple[float, float, float, float]:
+def _sane_bounds(geometry: shapely.Geometry) -> Bounds:
     """Bounds of ``geometry``; when they span over 180° of longitude (antimeridian), its largest part's."""
     west, south, east, north = geometry.bounds
     if east - west > 180:
@@ -396,7 +396,7 @@ def _sane_bounds(geometry: shapely.Geometry) -> tuple[float, float, float, float
     return float(west), float(south), float(east), float(north)
 
 
-def _union_bounds(boxes: list[tuple[float, float, float, float]]) -> tuple[float, float, float, float]:
+def _union_bounds(boxes: list[Bounds]) -> Bounds:
     """The box around all ``boxes``."""
     array = np.array(boxes, dtype=float)
     return (float(array[:, 0].min()), float(array[:, 1].min()), float(array[:, 2].max()), float(array[:, 3].max()))
@@ -407,7 +407,7 @@ def scope_bounds(
     scope: str,
     value: str | None,
     assessed: Collection[str] | None = None,
-) -> tuple[float, float, float, float]:
+) -> Bounds:
     """(west, south, east, north) to show for the world, an MPF region (its ``assessed`` countries) or a country."""
     if scope not in SCOPES:
         raise ValueError(f"scope={scope!r} must be one of {SCOPES}")
@@ -417,8 +417,8 @@ def scope_bounds(
         return WORLD_BOUNDS
     countries = to_lonlat(countries, "countries")
     if scope == "region":
-        if value not in ASSESSED_REGIONS:
-            raise ValueError(f"value={value!r} must be one of {ASSESSED_REGIONS} for scope='region'")
+        if value not in REGIONS:
+            raise ValueError(f"value={value!r} must be one of {REGIONS} for scope='region'")
         if assessed is None or isinstance(assessed, str):
             raise ValueError(f"assessed={assessed!r} must be the collection of MPF-assessed ISO3 codes for scope='region'")
         chosen = countries[countries["region"].eq(value) & countries["iso3"].isin(list(assessed))]

@@ -14,6 +14,7 @@ import pandas as pd
 import shapely
 
 from asmgeo.domain.query import to_lonlat
+from asmgeo.extent import Bounds
 
 TILE_PX = 256  # a web-map tile; at zoom z the world is TILE_PX · 2**z pixels wide
 MAX_ZOOM = 30
@@ -21,7 +22,6 @@ MAX_LAT = 85.05112878  # Web Mercator's limit: the world map is square
 PAD = 0.10  # view() pads the bounds by this share of their width and height on each side
 MISSING_CATEGORY = "unknown"
 CLUSTER_COLUMNS = ["lon", "lat", "count"]
-Bounds = tuple[float, float, float, float]  # west, south, east, north (lon/lat)
 
 
 def _check_zoom(zoom: int, cell_px: int) -> None:
@@ -140,7 +140,7 @@ def _category_counts(cell: np.ndarray, cells: int, category: np.ndarray | pd.Ser
     return dominant, per_cell
 
 
-def _check_bounds(bounds: Bounds, name: str = "bounds") -> tuple[float, float, float, float]:
+def _check_bounds(bounds: Bounds, name: str = "bounds") -> Bounds:
     """(west, south, east, north) as finite floats with south ≤ north; ValueError otherwise."""
     try:
         west, south, east, north = (float(b) for b in bounds)

@@ -12,6 +12,7 @@ import shapely
 from branca.element import Element
 
 from asmgeo.domain.query import to_lonlat
+from asmgeo.extent import Bounds
 from asmgeo.i18n import t
 from asmgeo.maps import base as maps
 from asmgeo.maps import explorer, viewport
@@ -48,7 +49,7 @@ def country_map(outline: gpd.GeoDataFrame, country: gpd.GeoDataFrame, sites: gpd
     return localize(fmap)
 
 
-def map_bounds(country: gpd.GeoDataFrame, sites: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
+def map_bounds(country: gpd.GeoDataFrame, sites: gpd.GeoDataFrame) -> Bounds:
     """(west, south, east, north) around the country's largest part and all its sites (far islands left out)."""
     parts = shapely.get_parts(to_lonlat(country, "country").geometry.to_numpy())
     boxes = [parts[int(np.argmax(shapely.area(parts)))].bounds]

@@ -22,6 +22,7 @@ from rasterio.windows import from_bounds
 
 from asmgeo.domain.geology import LITHOLOGIES, LITHOLOGY_BY_CODE, NODATA_CODE, class_codes
 from asmgeo.errors import LayerFileError, worded
+from asmgeo.extent import Bounds
 
 RASTER_CRS = "EPSG:4326"
 WEB_MERCATOR = "EPSG:3857"
@@ -29,7 +30,6 @@ MAX_MERCATOR_LAT = 85.0511287798
 MAX_PIXELS = 2**28
 COG_OPTIONS = {"BLOCKSIZE": 512, "COMPRESS": "DEFLATE", "OVERVIEW_RESAMPLING": "MODE"}
 
-Bounds = tuple[float, float, float, float]
 LatLonBounds = tuple[tuple[float, float], tuple[float, float]]
 
 

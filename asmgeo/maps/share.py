@@ -22,12 +22,12 @@ from dataclasses import dataclass, field
 from numbers import Integral, Real
 
 from asmgeo.domain import mpf
+from asmgeo.domain.query import SCOPES
 from asmgeo.domain.practices import CLASSES as PRACTICE_CLASSES
-from asmgeo.i18n import CATALOGUE, DEFAULT_LANGUAGE, t
+from asmgeo.i18n import DEFAULT_LANGUAGE, check_lang, t
 from asmgeo.schema import COMMODITIES, LEGAL_STATUSES, YES_NO_UNKNOWN
+from asmgeo.shipped.reference import REGIONS
 
-SCOPES = ("world", "region", "country")
-REGIONS = ("africa", "lac", "asia")
 LAYERS = ("countries", "sites", "mercury", "tailings", "geology_units", "geology_raster", "osm", "imagery")
 DEFAULT_LAYERS = ("countries", "sites")
 PILLAR_SCOPES = (mpf.PILLAR, *mpf.AREAS)
@@ -122,8 +122,7 @@ def from_query_params(
     """The state a URL describes and a sentence for every value dropped; never raises on user input."""
     if not isinstance(params, Mapping):
         raise ValueError(f"params must be a mapping of str -> str | list[str], not {type(params).__name__}")
-    if lang not in CATALOGUE:
-        raise ValueError(f"lang={lang!r} is not one of {sorted(CATALOGUE)}")
+    check_lang(lang)
     reader = _Reader(params, lang)
     skip = PAGE_KEYS | set(ignore)
     for key in params:

@@ -34,7 +34,8 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qs, urlencode
 
 from asmgeo.errors import AsmgeoError, StoreError, worded
-from asmgeo.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from asmgeo.i18n import DEFAULT_LANGUAGE, t
+from asmgeo.i18n import check_lang as _check_lang
 from asmgeo.maps.share import ExplorerState, from_query_params, to_query_params
 from asmgeo.maps.workshop import Area
 from asmgeo.store import GeoPackageStore
@@ -261,11 +262,6 @@ def _renumber(connection: sqlite3.Connection, name: str, slide_ids: list[str]) -
     for position, slide_id in enumerate(slide_ids):
         connection.execute(f'UPDATE "{TABLE}" SET position = ? WHERE sequence = ? AND slide_id = ?',
                            (position, name, slide_id))
-
-
-def _check_lang(lang: object) -> None:
-    if lang not in LANGUAGES:
-        raise ValueError(f"lang={lang!r} is not one of {list(LANGUAGES)}")
 
 
 def sequences(store: GeoPackageStore) -> dict[str, int]:

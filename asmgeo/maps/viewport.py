@@ -6,15 +6,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from asmgeo.extent import WORLD_BOUNDS, Bounds  # noqa: F401 - WORLD_BOUNDS: the world scope's box, beside WORLD_VIEW
+
 WORLD_VIEW = ((15.0, 10.0), 2)  # centre (lat, lon) and zoom of the whole-world scope
-WORLD_BOUNDS = (-180.0, -60.0, 180.0, 85.0)
 
 
 @dataclass(frozen=True)
 class View:
     """What the screen shows: lon/lat bounds (west, south, east, north) and the zoom level."""
 
-    bounds: tuple[float, float, float, float]
+    bounds: Bounds
     zoom: int
 
 
@@ -29,7 +30,7 @@ def _mercator_lat(y: float) -> float:
     return float(np.degrees(np.arctan(np.sinh(np.pi * (1 - 2 * y)))))
 
 
-def fit_view(bounds: tuple[float, float, float, float], width_px: int, height_px: int,
+def fit_view(bounds: Bounds, width_px: int, height_px: int,
              max_zoom: int = 12) -> tuple[tuple[float, float], int]:
     """Centre (lat, lon) and the largest zoom at which ``bounds`` fit a ``width_px``×``height_px`` map."""
     west, south, east, north = bounds

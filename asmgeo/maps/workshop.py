@@ -24,10 +24,10 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from asmgeo.domain import query
+from asmgeo.extent import WORLD_BOUNDS, Bounds
 from asmgeo.i18n import number, t
 from asmgeo.maps.explorer import PayloadLayer
-from asmgeo.maps.share import REGIONS
-from asmgeo.maps.viewport import WORLD_BOUNDS
+from asmgeo.shipped.reference import REGIONS
 
 MAX_COUNTRIES = 60  # a projector map of more countries than this is the world map
 _ISO3 = re.compile(r"[A-Z]{3}")
@@ -164,7 +164,7 @@ def area_iso3(area: Area, assessments: pd.DataFrame) -> list[str]:
 
 
 def area_bounds(area: Area, countries: gpd.GeoDataFrame,
-                assessments: pd.DataFrame) -> tuple[float, float, float, float]:
+                assessments: pd.DataFrame) -> Bounds:
     """(west, south, east, north) around the area's countries; codes not in ``countries`` are left out.
 
     A set of countries none of which is known gives the whole world.
@@ -273,7 +273,7 @@ def _pixel(lat: float, lon: float, zoom: int) -> tuple[float, float]:
     return (lon + 180) / 360 * world, (1 - math.log(math.tan(phi) + 1 / math.cos(phi)) / math.pi) / 2 * world
 
 
-def pixel_size(bounds: tuple[float, float, float, float], zoom: int) -> tuple[int, int]:
+def pixel_size(bounds: Bounds, zoom: int) -> tuple[int, int]:
     """Width and height (px) of a map showing ``bounds`` (west, south, east, north) at ``zoom``."""
     west, south, east, north = bounds
     (left, top), (right, bottom) = _pixel(north, west, zoom), _pixel(south, east, zoom)

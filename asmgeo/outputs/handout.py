@@ -25,10 +25,9 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from asmgeo.i18n import LANGUAGES, date, number, t
+from asmgeo.i18n import check_lang, date, number, t
 from asmgeo.maps import raster
 from asmgeo.outputs.handout_data import (
-    REGIONS,
     HandoutData,
     check_countries,
     check_scope,
@@ -39,6 +38,7 @@ from asmgeo.outputs.handout_layers import handout_map, has_synthetic
 from asmgeo.outputs.standalone import standalone_html
 from asmgeo.provenance import DEMO_SOURCE, provenance_label
 from asmgeo.shipped import boundaries
+from asmgeo.shipped.reference import REGIONS
 from asmgeo.store import GeoPackageStore
 
 SIZE_BUDGET_BYTES = 10 * 1024 * 1024  # a region with the default demo must stay under this
@@ -50,7 +50,7 @@ LAYER_KEYS = {"sites": "map.layer.sites", "mercury": "handout.layer.mercury", "t
 def handout_html(store: GeoPackageStore, *, region: str | None = None, countries: Sequence[str] | None = None,
                  lang: str = "en") -> str:
     """The hand-out of ``region`` or ``countries`` (exactly one) in ``lang``, as one self-contained HTML page."""
-    _check_lang(lang)
+    check_lang(lang)
     world = boundaries.load_countries("full")
     scope = check_scope(region, countries, world)
     data = read_scope(store, scope, world)
@@ -59,7 +59,7 @@ def handout_html(store: GeoPackageStore, *, region: str | None = None, countries
 
 def handout_filename(*, region: str | None = None, countries: Sequence[str] | None = None, lang: str = "en") -> str:
     """The file name of that hand-out, e.g. ``asmgeo-handout-africa-fr.html`` or ``asmgeo-handout-ECU-en.html``."""
-    _check_lang(lang)
+    check_lang(lang)
     if (region is None) == (countries is None):
         raise ValueError(f"give exactly one of region and countries, not region={region!r} and countries={countries!r}")
     if region is not None:
@@ -149,10 +149,4 @@ def _raster_source(path) -> str:
     """The ``source`` tag of a geology raster."""
     legend = raster.raster_legend(path)
     return str(legend[0].get("source", "")) if legend else ""
-
-
-def _check_lang(lang: object) -> None:
-    """ValueError naming ``lang`` unless it is a language asmgeo speaks."""
-    if lang not in LANGUAGES:
-        raise ValueError(f"lang={lang!r} must be one of {LANGUAGES}")
 

@@ -24,6 +24,7 @@ import shapely
 from asmgeo.config import raster_dir
 from asmgeo.domain import mpf, practices, query
 from asmgeo.errors import StoreError, worded
+from asmgeo.extent import Bounds
 from asmgeo.maps.base import round_coordinates
 from asmgeo.maps.generalize import generalize, tolerance_for_zoom
 from asmgeo.maps.viewport import fit_view
@@ -32,7 +33,6 @@ from asmgeo.shipped import reference
 from asmgeo.store import GeoPackageStore, batches
 from asmgeo.store import ratings as ratings_table
 
-REGIONS = reference.ASSESSED_REGIONS
 DATA_LAYERS = ("sites", "mercury", "tailings", "geology_units")
 SCREEN_PX = (1280, 720)  # the projector or laptop screen the initial view and polygon detail are chosen for
 EXTRA_ZOOM = 2  # polygons keep their shape this many zoom levels past the initial view
@@ -63,7 +63,7 @@ class HandoutData:
     meta: pd.DataFrame  # store.layer_meta(): name, source, licence, year, status
     rating_sources: list[str]
     regional: pd.DataFrame  # the seed's regional averages of the scope's regions
-    bounds: tuple[float, float, float, float]  # (west, south, east, north) of the initial view
+    bounds: Bounds  # (west, south, east, north) of the initial view
 
 
 def check_scope(region: str | None, countries: Sequence[str] | None, world: gpd.GeoDataFrame) -> Scope:
@@ -71,8 +71,8 @@ def check_scope(region: str | None, countries: Sequence[str] | None, world: gpd.
     if (region is None) == (countries is None):
         raise ValueError(f"give exactly one of region and countries, not region={region!r} and countries={countries!r}")
     if region is not None:
-        if region not in REGIONS:
-            raise ValueError(f"region={region!r} must be one of {REGIONS}")
+        if region not in reference.REGIONS:
+            raise ValueError(f"region={region!r} must be one of {reference.REGIONS}")
         return Scope(region, tuple(world.loc[world["region"] == region, "iso3"]))
     return Scope(None, check_countries(countries, set(world["iso3"])))
 
@@ -126,7 +126,7 @@ def data_date(data: HandoutData):
 
 
 def _published(store: GeoPackageStore, name: str, batch_table: pd.DataFrame,
-               box: tuple[float, float, float, float]) -> gpd.GeoDataFrame:
+               box: Bounds) -> gpd.GeoDataFrame:
     """The layer's rows inside ``box`` as the published maps show them (an empty layer when absent)."""
     if not store.has_layer(name):
         return gpd.GeoDataFrame(columns=[*layer_spec(name).field_names, "geometry"], geometry="geometry",
@@ -157,7 +157,7 @@ def _located(geometry: gpd.GeoSeries, chosen: gpd.GeoDataFrame) -> np.ndarray:
 
 
 def _view_bounds(world: gpd.GeoDataFrame, scope: Scope,
-                 frames: list[gpd.GeoDataFrame]) -> tuple[float, float, float, float]:
+                 frames: list[gpd.GeoDataFrame]) -> Bounds:
     """The initial view: the scope's assessed countries (a region) or its countries, and all its data."""
     assessed = reference.assessed_iso3()
     if scope.region is not None:
@@ -169,12 +169,12 @@ def _view_bounds(world: gpd.GeoDataFrame, scope: Scope,
     return (float(array[:, 0].min()), float(array[:, 1].min()), float(array[:, 2].max()), float(array[:, 3].max()))
 
 
-def _generalised(chosen: gpd.GeoDataFrame, bounds: tuple[float, float, float, float]) -> gpd.GeoDataFrame:
+def _generalised(chosen: gpd.GeoDataFrame, bounds: Bounds) -> gpd.GeoDataFrame:
     """The scope's countries simplified to about half a pixel a few zoom levels past the initial view."""
     return round_coordinates(generalize(chosen, detail_tolerance(bounds)), 4)
 
 
-def detail_tolerance(bounds: tuple[float, float, float, float]) -> float:
+def detail_tolerance(bounds: Bounds) -> float:
     """Simplification tolerance (degrees) for polygons seen from ``bounds`` and a few zoom levels closer."""
     _, zoom = fit_view(bounds, *SCREEN_PX)
     return tolerance_for_zoom(min(zoom + EXTRA_ZOOM, MAX_DETAIL_ZOOM))

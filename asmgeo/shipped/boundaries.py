@@ -12,7 +12,7 @@ from pyogrio.errors import DataLayerError, DataSourceError
 
 from asmgeo.config import layers_dir
 from asmgeo.errors import LayerFileError, worded
-from asmgeo.i18n import LANGUAGES
+from asmgeo.i18n import check_lang
 
 BOUNDARIES_FILE = "countries.gpkg"
 BOUNDARIES_SOURCE = "Natural Earth 1:10m Admin 0 Countries"
@@ -30,8 +30,7 @@ def load_countries(detail: Literal["full", "web"] = "full") -> gpd.GeoDataFrame:
 
 def country_names(lang: str) -> dict[str, str]:
     """ISO3 -> the country's name in ``lang`` (Natural Earth's own French and Spanish names)."""
-    if lang not in NAME_COLUMNS:
-        raise ValueError(f"lang={lang!r} is not one of {sorted(LANGUAGES)}")
+    check_lang(lang)
     return dict(_names(str(layers_dir()))[lang])
 
 

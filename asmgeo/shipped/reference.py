@@ -22,7 +22,7 @@ _COLUMNS = {
     REGIONAL_AVERAGES_FILE: ["region", "implementation_pct", "scope", "countries_assessed", "source"],
     COUNTRY_FACTS_FILE: ["iso3", "indicator", "value", "low", "high", "unit", "year", "status", "source", "source_url"],
 }
-ASSESSED_REGIONS = ("africa", "lac", "asia")
+REGIONS = ("africa", "lac", "asia")  # the MPF regions of the assessed countries
 # Text values of the tables that are words, not data: value -> catalogue key (other values are shown as written)
 SCOPE_KEYS = {"all six MPF thematic areas": "reference.scope.all_six_areas"}
 DATE_STATUS_KEYS = {status: f"reference.date_status.{status.replace(' ', '_')}"
@@ -53,9 +53,9 @@ def _to_number(series: pd.Series) -> pd.Series:
 def assessments() -> pd.DataFrame:
     """The 14 MPF-assessed countries: region, assessment period, report date and link."""
     frame = _read_table(ASSESSMENTS_FILE)
-    bad = sorted(set(frame["region"]) - set(ASSESSED_REGIONS))
+    bad = sorted(set(frame["region"]) - set(REGIONS))
     if bad:
-        raise LayerFileError(f"{ASSESSMENTS_FILE} has unknown region(s) {bad}; expected {ASSESSED_REGIONS}.")
+        raise LayerFileError(f"{ASSESSMENTS_FILE} has unknown region(s) {bad}; expected {REGIONS}.")
     return frame
 
 
