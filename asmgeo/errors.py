@@ -22,9 +22,22 @@ class AsmgeoError(Exception):
 
 def worded(error_class: type[AsmgeoError], key: str, **values: object) -> AsmgeoError:
     """An ``error_class`` whose message is the catalogue text ``key`` (English, any language via ``text``)."""
+    if issubclass(error_class, KeyedError):
+        return error_class(key, **values)
     error = error_class(t(key, DEFAULT_LANGUAGE, **values))
     error.key, error.values = key, values
     return error
+
+
+class KeyedError(AsmgeoError):
+    """An error raised by its catalogue key and values, ``SomeError(key, **values)``: what :func:`worded` makes.
+
+    For the error classes that are only ever raised worded (e.g. :class:`asmgeo.maps.slides.SlideError`).
+    """
+
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(t(key, DEFAULT_LANGUAGE, **values))
+        self.key, self.values = key, values
 
 
 class StoreError(AsmgeoError):

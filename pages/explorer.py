@@ -7,7 +7,7 @@ from asmgeo.i18n import t
 from asmgeo.maps import explorer, share
 from ui import data, explorer_controls, explorer_data, explorer_panels
 from ui import state as keys
-from ui.feedback import asmgeo_errors, lang, plain
+from ui.feedback import errors_shown, lang, plain
 from ui.frame import leave_legacy_pages_mode
 
 leave_legacy_pages_mode()
@@ -17,7 +17,7 @@ MAP_WIDTH = 800  # about the map's width in a wide layout; used to fit a scope t
 
 st.title(t("explorer.title", L))
 
-with asmgeo_errors():
+with errors_shown():
     sites = data.explorer_sites()
     date_span, max_workers = explorer_data.filter_ranges(sites)
     initial, url_warnings = share.from_query_params(st.query_params.to_dict(), lang=L)
@@ -29,7 +29,7 @@ controls, main = st.columns([1, 3], gap="medium")
 with controls:
     state = explorer_controls.render(L, explorer_data.country_names(sites, L), date_span, max_workers)
 
-with asmgeo_errors():
+with errors_shown():
     explorer_data.remember_view(st.session_state.get(keys.EXPLORER_MAP))  # the view the map reports now
     scope_bounds = explorer_data.scope_bounds(state)
     centre, zoom = explorer_data.view_request(state, scope_bounds, MAP_WIDTH, MAP_HEIGHT)

@@ -7,7 +7,7 @@ from asmgeo.i18n import t
 from asmgeo.maps import explorer, viewport
 from asmgeo.shipped import reference
 from ui import data, explorer_data, tables
-from ui.feedback import asmgeo_errors, lang
+from ui.feedback import errors_shown, lang
 from ui.frame import leave_legacy_pages_mode
 
 leave_legacy_pages_mode()
@@ -16,7 +16,7 @@ st.title(t("home.title", L))
 st.write(t("home.intro", L))
 st.warning(t("home.notice", L), icon="⚠️")
 
-with asmgeo_errors():
+with errors_shown():
     pct = data.pillar_pct()
     centre, zoom = viewport.WORLD_VIEW
     layers = explorer.Layers(countries=data.assessed_countries(zoom), pct=pct, sites=data.explorer_sites())

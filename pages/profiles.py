@@ -6,7 +6,7 @@ import streamlit as st
 
 from asmgeo.i18n import t
 from ui import profile_across, profile_data, profile_ratings, profile_sections
-from ui.feedback import asmgeo_errors, lang
+from ui.feedback import errors_shown, lang
 from ui.frame import leave_legacy_pages_mode
 
 leave_legacy_pages_mode()
@@ -16,7 +16,7 @@ today = dt.date.today()
 st.title(t("profile.title", L))
 st.write(t("profile.intro", L))
 
-with asmgeo_errors():
+with errors_shown():
     names = profile_data.country_names(L)
 iso3 = profile_data.choose_country(names, L)
 
@@ -24,7 +24,7 @@ iso3 = profile_data.choose_country(names, L)
 # (a chart that moved would be redrawn and fire a stray selection event).
 with st.container():
     if iso3 is not None:
-        with asmgeo_errors():
+        with errors_shown():
             prof = profile_data.country_profile(iso3, names[iso3], today, L)
         st.header(f"{prof.name} ({prof.iso3})")
         profile_sections.labels(prof, L)
@@ -33,7 +33,7 @@ with st.container():
         with record_column:
             profile_sections.record(prof, L)
             profile_sections.editions(profile_data.ratings(), iso3, L)
-        with map_column, asmgeo_errors():
+        with map_column, errors_shown():
             profile_sections.mini_map(prof, L)
             profile_sections.briefing_download(prof, L)
 
@@ -43,7 +43,7 @@ with st.container():
         profile_sections.facts(prof, L)
         st.divider()
 
-with asmgeo_errors():
+with errors_shown():
     profile_across.render(today, L)
 
 st.divider()

@@ -5,7 +5,7 @@ import streamlit as st
 from asmgeo.i18n import t
 from ui import state as keys
 from ui import upload_flow, upload_sections
-from ui.feedback import asmgeo_errors, lang
+from ui.feedback import errors_shown, lang
 from ui.frame import leave_legacy_pages_mode
 from ui.uploader import file_uploader
 
@@ -23,7 +23,7 @@ who_column.text_input(t("upload.who", L), key=keys.UPLOAD_WHO, max_chars=80)
 upload = file_uploader(t("upload.file", L), L, type=upload_flow.FILE_TYPES, key=keys.UPLOAD_FILE)
 
 if upload is not None:
-    with asmgeo_errors():
+    with errors_shown():
         busy = t("upload.validating", L, file=upload.name)
         bar = st.progress(0.0, text=busy)
         report = upload_flow.cached_report(upload.name, upload.getvalue(), layer, L,
@@ -31,11 +31,11 @@ if upload is not None:
         bar.empty()
     upload_sections.counts(report, L)
     upload_sections.issues(report, L)
-    with asmgeo_errors():
+    with errors_shown():
         upload_sections.preview(report, L)
         upload_sections.downloads(report, L)
     upload_sections.commit_box(report, L)
 
 st.divider()
-with asmgeo_errors():
+with errors_shown():
     upload_sections.batches(L)

@@ -10,13 +10,13 @@ import streamlit as st
 from asmgeo.i18n import t
 from ui import state as keys
 from ui import workshop_controls, workshop_panels, workshop_slides, workshop_view
-from ui.feedback import asmgeo_errors, lang, plain
+from ui.feedback import errors_shown, lang, plain
 from ui.frame import leave_legacy_pages_mode
 
 leave_legacy_pages_mode()
 L = lang()
 
-with asmgeo_errors():
+with errors_shown():
     workshop_controls.seed_defaults()
     workshop_controls.keep_widget_state()
     url_warnings = workshop_slides.follow_url(L)  # before the widgets: a linked slide sets them
@@ -41,7 +41,7 @@ if not presenting:
         workshop_controls.render_area(L, names)
         workshop_controls.render_layers(L)
 
-with asmgeo_errors():
+with errors_shown():
     area = workshop_controls.current_area()
     state = workshop_controls.current_state(area)
     workshop_view.note_report()
@@ -56,6 +56,6 @@ with asmgeo_errors():
 workshop_slides.keep_url()
 
 if not presenting:
-    with asmgeo_errors():
+    with errors_shown():
         workshop_slides.render_editor(sequence, L)
         workshop_slides.render_transfer(sequence, L)

@@ -136,3 +136,21 @@ def test_an_unknown_region_is_refused(tmp_path, monkeypatch):
     monkeypatch.setenv("ASMGEO_LAYERS_DIR", str(tmp_path))
     with pytest.raises(LayerFileError, match="europe"):
         reference.assessments()
+
+
+@pytest.mark.parametrize(("name", "column"), [("regional_averages.csv", "implementation_pct"),
+                                              ("country_facts.csv", "year")])
+def test_a_cell_that_is_not_a_number_raises_naming_file_column_and_value_in_the_readers_language(
+        name, column, tmp_path, monkeypatch):
+    for table in TABLES:
+        shutil.copy(SHIPPED / table, tmp_path / table)
+    frame = pd.read_csv(SHIPPED / name, dtype=str, keep_default_na=False)
+    frame.loc[1, column] = "about 30"
+    frame.to_csv(tmp_path / name, index=False)
+    monkeypatch.setenv("ASMGEO_LAYERS_DIR", str(tmp_path))
+    with pytest.raises(LayerFileError) as caught:
+        LOADERS[name]()
+    for lang in ("en", "fr", "es"):
+        text = caught.value.text(lang)
+        assert name in text and column in text and "'about 30'" in text, text
+    assert caught.value.text("fr") != caught.value.text("en")

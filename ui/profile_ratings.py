@@ -6,11 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from asmgeo.domain import mpf, ratings_io
-from asmgeo.errors import AsmgeoError, RatingsFileError
+from asmgeo.errors import RatingsFileError
 from asmgeo.i18n import number, t
 from ui import data, profile_data, tables
 from ui import state as keys
-from ui.feedback import plain
+from ui.feedback import keep_outcome, plain
 from ui.uploader import file_uploader
 
 UPLOADS = keys.PROFILE_UPLOAD + ".count"  # a new uploader key after each commit empties the uploader
@@ -48,14 +48,12 @@ def render(lang: str) -> None:
 
 def _commit(parsed: pd.DataFrame, lang: str) -> None:
     """Store the previewed ratings as a new edition (a callback: it runs once, before the next run)."""
-    try:
+    def store() -> tuple[str, str]:
         edition = ratings_io.store_ratings(data.store(), parsed, st.session_state[keys.PROFILE_EDITION])
-    except AsmgeoError as exc:
-        st.session_state[keys.PROFILE_STORED] = ("error", f"{t('error.prefix', lang)}: {exc}")
-        return
-    st.session_state[keys.PROFILE_STORED] = ("success", t("ratings.stored", lang, edition=plain(edition),
-                                                           countries=", ".join(sorted(parsed["iso3"].unique()))))
-    st.session_state[UPLOADS] = st.session_state.get(UPLOADS, 0) + 1  # a fresh, empty uploader
+        st.session_state[UPLOADS] = st.session_state.get(UPLOADS, 0) + 1  # a fresh, empty uploader
+        return "success", t("ratings.stored", lang, edition=plain(edition),
+                            countries=", ".join(sorted(parsed["iso3"].unique())))
+    keep_outcome(keys.PROFILE_STORED, store, lang)
 
 
 def preview(parsed: pd.DataFrame, lang: str) -> pd.DataFrame:

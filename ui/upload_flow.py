@@ -15,12 +15,11 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from asmgeo.errors import AsmgeoError
 from asmgeo.i18n import date, number, t
 from asmgeo.ingest.validate import EXIT_FILE, Report, validate_file
 from asmgeo.outputs.export import CSV_ENCODING
 from asmgeo.store import batches
-from ui import data
+from ui import data, feedback
 from ui import state as keys
 
 LAYERS = ("sites", "mercury", "tailings")
@@ -165,18 +164,15 @@ def batch_features(batch: str) -> dict[str, gpd.GeoDataFrame]:
 # --------------------------------------------------------------- button callbacks
 
 
-def error_text(exc: AsmgeoError, lang: str = "en") -> str:
-    """What the page says when an action fails: batch errors in the reader's language, others as raised."""
+def error_text(exc: Exception, lang: str = "en") -> str:
+    """What the page says when an action fails: a batch error in the upload page's words, others as any page says."""
     if isinstance(exc, batches.BatchError):
         return t(f"upload.error_{exc.code}", lang, batch=exc.batch)
-    return f"{t('error.prefix', lang)}: {exc}"
+    return feedback.error_text(exc, lang)
 
 
 def _leave(function: Callable[..., tuple[str, str]], *args) -> None:
-    try:
-        st.session_state[keys.UPLOAD_MESSAGE] = function(*args)
-    except AsmgeoError as exc:
-        st.session_state[keys.UPLOAD_MESSAGE] = ("error", error_text(exc, args[-1]))
+    feedback.keep_outcome(keys.UPLOAD_MESSAGE, lambda: function(*args), args[-1], describe=error_text)
 
 
 def on_commit(report: Report, lang: str) -> None:

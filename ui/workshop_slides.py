@@ -13,14 +13,13 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from asmgeo.errors import AsmgeoError
 from asmgeo.i18n import t
 from asmgeo.maps import slides
 from asmgeo.maps.share import to_query_params
 from asmgeo.maps.slides import Sequence, Slide, SlideError, UnknownSequenceError
 from ui import data, workshop_controls, workshop_view
 from ui import state as keys
-from ui.feedback import plain
+from ui.feedback import keep_outcome, plain
 
 # ------------------------------------------------------------------ reads
 
@@ -118,14 +117,7 @@ def keep_url() -> None:
 
 def _leave(action: Callable[[], tuple[str, str] | None], lang: str) -> None:
     """Run a button's action; keep its message (or the error it raised) for the next run."""
-    try:
-        message = action()
-    except SlideError as exc:
-        message = ("error", f"{t('error.prefix', lang)}: {exc.text(lang)}")
-    except AsmgeoError as exc:
-        message = ("error", f"{t('error.prefix', lang)}: {exc}")
-    if message is not None:
-        st.session_state[keys.WORKSHOP_MESSAGE] = message
+    keep_outcome(keys.WORKSHOP_MESSAGE, action, lang)
 
 
 def on_open(lang: str) -> None:

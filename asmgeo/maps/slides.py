@@ -33,7 +33,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qs, urlencode
 
-from asmgeo.errors import AsmgeoError, StoreError, worded
+from asmgeo.errors import KeyedError, StoreError, worded
 from asmgeo.i18n import DEFAULT_LANGUAGE, t
 from asmgeo.i18n import check_lang as _check_lang
 from asmgeo.maps.share import ExplorerState, from_query_params, to_query_params
@@ -52,17 +52,11 @@ FILE_KIND = "asmgeo-workshop-sequence"
 FILE_VERSION = 1
 
 
-class SlideError(AsmgeoError, ValueError):
-    """A bad sequence name, caption, slide or sequence file; the message names the bad value."""
+class SlideError(KeyedError, ValueError):
+    """A bad sequence name, caption, slide or sequence file; the message names the bad value.
 
-    def __init__(self, key: str, **values: object) -> None:
-        self.key = key
-        self.values = values
-        super().__init__(t(key, DEFAULT_LANGUAGE, **values))
-
-    def text(self, lang: str = DEFAULT_LANGUAGE) -> str:
-        """The message in ``lang``."""
-        return t(self.key, lang, **self.values)
+    Raised by catalogue key, ``SlideError("workshop.error.full", name=..., limit=...)``; ``text(lang)`` words it.
+    """
 
 
 class UnknownSequenceError(SlideError):

@@ -10,7 +10,7 @@ import pandas as pd
 from babel.dates import format_skeleton
 
 from asmgeo.config import layers_dir
-from asmgeo.errors import LayerFileError
+from asmgeo.errors import LayerFileError, worded
 from asmgeo.i18n import date, t
 
 ASSESSMENTS_FILE = "mpf_assessments.csv"
@@ -45,9 +45,18 @@ def _read_table(name: str) -> pd.DataFrame:
     return frame
 
 
-def _to_number(series: pd.Series) -> pd.Series:
-    """Blank cells become missing values; anything else must be a number."""
-    return pd.to_numeric(series.replace("", None), errors="raise")
+def _to_number(frame: pd.DataFrame, column: str, name: str) -> pd.Series:
+    """``column`` of the shipped table ``name`` as numbers: blank cells become missing values.
+
+    Any other cell that is not a number is a :class:`LayerFileError` naming the file, the column and the value.
+    """
+    cells = frame[column].replace("", None)
+    numbers = pd.to_numeric(cells, errors="coerce")
+    bad = cells[numbers.isna() & cells.notna()]
+    if not bad.empty:
+        raise worded(LayerFileError, "error.reference_not_number", path=layers_dir() / name, column=column,
+                     value=repr(bad.iloc[0]))
+    return numbers
 
 
 def assessments() -> pd.DataFrame:
@@ -74,8 +83,8 @@ def assessment_years() -> tuple[int, int]:
 def regional_averages() -> pd.DataFrame:
     """The seed's regional averages of MPF implementation (all six thematic areas)."""
     frame = _read_table(REGIONAL_AVERAGES_FILE)
-    frame["implementation_pct"] = _to_number(frame["implementation_pct"])
-    frame["countries_assessed"] = _to_number(frame["countries_assessed"]).astype(int)
+    frame["implementation_pct"] = _to_number(frame, "implementation_pct", REGIONAL_AVERAGES_FILE)
+    frame["countries_assessed"] = _to_number(frame, "countries_assessed", REGIONAL_AVERAGES_FILE).astype(int)
     return frame
 
 
@@ -83,8 +92,8 @@ def country_facts(iso3: str | None = None) -> pd.DataFrame:
     """Cited country facts (miners, women, mercury, gold) with source, year and status."""
     frame = _read_table(COUNTRY_FACTS_FILE)
     for column in ("value", "low", "high"):
-        frame[column] = _to_number(frame[column])
-    frame["year"] = _to_number(frame["year"]).astype(int)
+        frame[column] = _to_number(frame, column, COUNTRY_FACTS_FILE)
+    frame["year"] = _to_number(frame, "year", COUNTRY_FACTS_FILE).astype(int)
     frame["uncertain"] = frame["status"].eq("uncertain")
     if iso3 is not None:
         frame = frame[frame["iso3"] == iso3].reset_index(drop=True)
