@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from asmgeo.i18n import date, number
 from asmgeo.ingest.validate import EXIT_FILE
-from asmgeo.maps import upload_map
+from asmgeo.maps import popups, upload_map
 from asmgeo.store import batches
 from ui import data, upload_flow
 
@@ -229,12 +229,12 @@ def test_popup_shows_the_main_fields_in_the_readers_language():
     assert number(1234, "fr") != "1,234"
     assert "dunno" in popup  # an unknown code is shown as written
     assert popup.count("<br>") == 6  # site_id, name, commodity, date, legal status, workers, mercury use
-    assert upload_map.display_value("hg_kg_per_year", 2.5, "en") == "2.5"
-    assert upload_map.display_value("hg_kg_per_year", 2.0, "en") == "2"
-    assert upload_map.display_value("site_id", 1001, "en") == "1001"  # ids are not numbers to group
-    assert upload_map.display_value("survey_date", "15/03/2024", "en") == "15/03/2024"  # a rejected value as written
-    assert upload_map.display_value("commodity", "or", "en") == "or"
-    assert upload_map.display_value("commodity", "gold", "fr") != "gold"
+    assert popups.value("hg_kg_per_year", 2.5, "en") == "2.5"
+    assert popups.value("hg_kg_per_year", 2.0, "en") == "2"
+    assert popups.value("site_id", 1001, "en") == "1001"  # ids are not numbers to group
+    assert popups.value("survey_date", "15/03/2024", "en") == "15/03/2024"  # a rejected value as written
+    assert popups.value("commodity", "or", "en") == "or"
+    assert popups.value("commodity", "gold", "fr") != "gold"
     tip = upload_map.tooltip_html(pd.Series({"_feature": 3, "site_id": "S-1", "name": "B"}), "sites", "ok")
     assert tip == "<b>#3 S-1</b> · B · ok"
     assert isinstance(upload_map.batch_layers({"sites": gpd.GeoDataFrame(geometry=[], crs="EPSG:4326")}),

@@ -13,6 +13,7 @@ import shapely
 from jinja2 import Template
 
 from asmgeo.i18n import DEFAULT_LANGUAGE, t
+from asmgeo.maps.popups import pillar_text
 from asmgeo.shipped.boundaries import country_names
 
 DISPLAY_PRECISION = 3  # decimal degrees kept for display: about 100 m, finer than any overview zoom
@@ -112,15 +113,14 @@ def choropleth_layer(countries: gpd.GeoDataFrame, pct: pd.DataFrame, lang: str =
                      fill_opacity: float = 0.85) -> DataLayer:
     """Assessed countries coloured by Pillar 6 % implemented, labelled illustrative or official."""
     assessed = countries.merge(pct[["iso3", "pct", "illustrative"]], on="iso3", how="inner")
-    status = [t(f"mpf.status.{'illustrative' if flag else 'official'}", lang) for flag in assessed["illustrative"]]
     properties = pd.DataFrame({
         "iso3": assessed["iso3"].to_numpy(),
         "pct": assessed["pct"].to_numpy(),
         "_style": [{"fillColor": pct_colour(value), "fillOpacity": fill_opacity, "color": "#333333", "weight": 1.2}
                    for value in assessed["pct"]],
         "_tooltip": [
-            f"{html.escape(name)} — {t('map.tooltip.pillar', lang)}: {value:.0f} % ({html.escape(label)})"
-            for name, value, label in zip(local_names(assessed, lang), assessed["pct"], status)
+            f"{html.escape(name)} — {t('map.tooltip.pillar', lang)}: {html.escape(pillar_text(value, flag, lang))}"
+            for name, value, flag in zip(local_names(assessed, lang), assessed["pct"], assessed["illustrative"])
         ],
     })
     data = feature_collection(round_coordinates(assessed), properties)

@@ -8,9 +8,7 @@ sites are aggregated on the server into grid clusters until few enough are in vi
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
-import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -23,15 +21,14 @@ from branca.element import Element
 from folium.plugins import Draw
 from jinja2 import Template
 
-from asmgeo.i18n import date, number, t, t_value
-from asmgeo.maps import aggregate, raster, styles
+from asmgeo.i18n import number, t, t_value
+from asmgeo.maps import aggregate, popups, raster, styles
 from asmgeo.maps import base as maps
 from asmgeo.maps.assets import localize
 from asmgeo.maps.generalize import generalize
 from asmgeo.maps.leaflet_text import LeafletTexts
 from asmgeo.maps.viewport import View
-from asmgeo.provenance import DEMO_SOURCE, provenance_label
-from asmgeo.shipped import boundaries
+from asmgeo.provenance import DEMO_SOURCE
 
 BASEMAP_TOLERANCE_DEG = 0.3  # the constant world outline; finer detail comes with the data layers
 MAX_POINTS = 2000  # individual features drawn when at most this many are in view, else clusters
@@ -153,10 +150,10 @@ def data_layers(data: Layers, shown: tuple[str, ...], view: View, site_style: st
         maps.choropleth_layer(data.countries, data.pct, lang, fill_opacity=0.25 if under_geology else 0.85).add_to(group)
         pillar_legend(data.pct, lang).add_to(group)
     if "tailings" in shown:
-        for layer in tailings_layers(data.tailings, view, lang):
+        for layer in tailings_layers(data.tailings, view, lang, data.pct):
             layer.add_to(group)
     if "mercury" in shown:
-        for layer in mercury_layers(data.mercury, view, lang):
+        for layer in mercury_layers(data.mercury, view, lang, data.pct):
             layer.add_to(group)
     if "sites" in shown:
         for layer in site_layers(data.sites, data.pct, view, site_style, lang):
@@ -194,7 +191,9 @@ def site_layers(sites: gpd.GeoDataFrame, pct: pd.DataFrame, view: View, style: s
     colours = list(palette.values())
     if mode == "points":
         radius = 3 if view.zoom <= 4 else 5  # small dots over a whole continent, larger close up
-        layer = PayloadLayer("site_points.js", _site_payload(shown, pct, style, categories, colours, radius, lang), "sites")
+        payload = site_payload(shown, pct, shown[style].tolist(), categories, colours, lang,
+                               radii=[[0, radius]], profile=f"/profiles?lang={lang}&country=")
+        layer = PayloadLayer("site_points.js", payload, "sites")
     else:
         layer = _cluster_layer(shown, categories, colours, "asmgeo-cluster", t("map.unit.sites", lang), lang=lang)
     entries = [(colour, t_value(style, category, lang)) for category, colour in palette.items()]
@@ -202,35 +201,24 @@ def site_layers(sites: gpd.GeoDataFrame, pct: pd.DataFrame, view: View, style: s
     return [layer, legend(title, entries, note=_synthetic_note(sites, lang), shape="circle")]
 
 
-def _site_payload(sites: gpd.GeoDataFrame, pct: pd.DataFrame, style: str, categories: list[str],
-                  colours: list[str], radius: int, lang: str) -> dict:
-    """Compact rows for the site points script: categories, numbers and dates written for ``lang``, the rest data."""
+def site_payload(sites: gpd.GeoDataFrame, pct: pd.DataFrame, category_of: list, categories: list[str],
+                 colours: list[str], lang: str, radii: list[list[int]], pane: str | None = None,
+                 profile: str | None = None) -> dict:
+    """Sites for ``js/site_points.js``: position, colour and the popup's values (:mod:`asmgeo.maps.popups`).
+
+    Each site is coloured by its category in ``category_of`` (its index in ``categories``, else the unknown
+    colour); ``radii``: [[from zoom, radius px]]; ``profile``: the link to a country profile, without the ISO3.
+    """
     index = {category: i for i, category in enumerate(categories)}
-    label = {f: t(f"map.popup.{f}", lang) for f in (
-        "site_id", "name", "commodity", "legal_status", "practice_class", "workers", "women",
-        "mercury_use", "survey_date", "visits", "country", "pillar", "source", "profile")}
-    pct_text = {
-        row.iso3: f"{row.pct:.0f} % ({t('mpf.status.illustrative' if row.illustrative else 'mpf.status.official', lang)})"
-        for row in pct.itertuples()
-    }
-    rows = [
-        [round(point.y, 5), round(point.x, 5), index.get(getattr(row, style), len(categories)), row.site_id,
-         _text(row.name), _value("commodity", row.commodity, lang), _value("legal_status", row.legal_status, lang),
-         _value("practice_class", row.practice_class, lang), _number(row.workers, lang), _number(row.women, lang),
-         _value("mercury_use", row.mercury_use, lang), date(pd.Timestamp(row.survey_date).date(), lang),
-         number(int(row.visits), lang), row.country, row.source]
-        for row, point in zip(sites.itertuples(), sites.geometry.representative_point())  # footprints too
-    ]
-    return {"rows": rows, "colours": colours + [styles.UNKNOWN_COLOUR], "labels": label, "pct": pct_text,
-            "radius": radius, "profile": f"/profiles?lang={lang}&country=", "synthetic_source": DEMO_SOURCE,
-            "synthetic": t("map.popup.synthetic", lang), "countries": country_labels(sites["country"], lang),
-            "sources": {DEMO_SOURCE: provenance_label(DEMO_SOURCE, lang)}}
-
-
-def country_labels(codes: pd.Series, lang: str) -> dict[str, str]:
-    """ISO3 → "name (ISO3)" in ``lang`` for the codes present (a code without a name stays as it is)."""
-    names = boundaries.country_names(lang)
-    return {code: f"{names[code]} ({code})" for code in codes.dropna().unique() if names.get(code)}
+    fields = popups.columns("sites")
+    points = sites.geometry.representative_point()  # footprints too
+    rows = [[round(point.y, 5), round(point.x, 5), index.get(category, len(categories)),
+             *popups.script_row(row, fields, lang)]
+            for row, point, category in zip(sites.itertuples(), points, category_of)]
+    words = popups.script_words(sites, popups.FIELDS["sites"], lang, pct)
+    labels = dict(zip(words["names"], words["fields"])) | {"profile": t("map.popup.profile", lang)}
+    return {"rows": rows, "colours": colours + [styles.UNKNOWN_COLOUR], **words, "labels": labels, "radii": radii,
+            "pane": pane, "profile": profile}
 
 
 def _cluster_layer(clusters: pd.DataFrame, categories: list[str], colours: list[str], class_name: str,
@@ -248,26 +236,29 @@ def _cluster_layer(clusters: pd.DataFrame, categories: list[str], colours: list[
     return PayloadLayer("clusters.js", payload, name=class_name)
 
 
-def _records_layer(frame: gpd.GeoDataFrame, fields: list[str], styles_: list[dict], style_index: list[int],
-                   radii: list[int] | None, class_name: str, lang: str) -> PayloadLayer:
-    """Point or polygon records with popups of their fields (values translated where coded, numbers and dates for ``lang``)."""
-    values = [[_display(f, getattr(row, f), lang) for f in fields] for row in frame.itertuples()]
+def records_layer(frame: gpd.GeoDataFrame, layer: str, styles_: list[dict], style_index: list[int],
+                  radii: list[int] | None, class_name: str, lang: str, pct: pd.DataFrame | None = None,
+                  pane: str | None = None) -> PayloadLayer:
+    """Point or polygon records of ``layer`` for ``js/records.js``, each with a popup of its fields (:mod:`.popups`).
+
+    Their country's Pillar 6 figure is shown when ``pct`` is given.
+    """
+    fields = popups.columns(layer)
     properties = pd.DataFrame({
         "_s": style_index,
         "_r": radii if radii is not None else [5] * len(frame),
-        "v": values,
+        "v": [popups.script_row(row, fields, lang) for row in frame.itertuples()],
     })
     payload = {
-        "features": maps.feature_collection(maps.round_coordinates(frame, 5), properties),
-        "fields": [t(f"map.popup.{f}", lang) for f in fields], "title": 0,
-        "sourceIndex": fields.index("source"), "styles": styles_, "className": class_name,
-        # the popup compares the shown source (already worded for lang) with the demo's
-        "synthetic_source": provenance_label(DEMO_SOURCE, lang), "synthetic": t("map.popup.synthetic", lang),
+        "features": maps.feature_collection(maps.round_coordinates(frame, 5), properties), "styles": styles_,
+        "className": class_name, "pane": pane,
+        **popups.script_words(frame, popups.FIELDS[layer], lang, pct, latest_visit=False),
     }
     return PayloadLayer("records.js", payload, name=class_name)
 
 
-def mercury_layers(records: gpd.GeoDataFrame, view: View, lang: str) -> list[PayloadLayer]:
+def mercury_layers(records: gpd.GeoDataFrame, view: View, lang: str,
+                   pct: pd.DataFrame | None = None) -> list[PayloadLayer]:
     """Mercury records graduated by kg Hg per year, clustered (with totals) when many are in view."""
     mode, shown = aggregate.view(records, view.bounds, view.zoom, MAX_POINTS, sum_column="hg_kg_per_year")
     title = t("map.layer.mercury", lang)
@@ -278,8 +269,7 @@ def mercury_layers(records: gpd.GeoDataFrame, view: View, lang: str) -> list[Pay
         radii = [styles.MERCURY_RADII[int(np.searchsorted(styles.MERCURY_BINS_KG, kg, side="right"))]
                  for kg in shown["hg_kg_per_year"].fillna(0)]
         style = {"color": "#3f007d", "weight": 1, "fillColor": styles.MERCURY_COLOUR, "fillOpacity": 0.55}
-        fields = ["record_id", "hg_kg_per_year", "survey_date", "site_id", "amalgamation", "retort", "burning", "source"]
-        layer = _records_layer(shown, fields, [style], [0] * len(shown), radii, "asmgeo-mercury", lang)
+        layer = records_layer(shown, "mercury", [style], [0] * len(shown), radii, "asmgeo-mercury", lang, pct)
     edges = [number(kg, lang) for kg in styles.MERCURY_BINS_KG]
     bins = [f"< {edges[0]}", *(f"{low}–{high}" for low, high in itertools.pairwise(edges)), f"≥ {edges[-1]}"]
     entries = [(styles.MERCURY_COLOUR, f"{label} {t('map.unit.kg_per_year', lang)}") for label in bins]
@@ -294,7 +284,8 @@ def _sized_legend(title: str, entries: list[tuple[str, str]], note: str) -> Payl
     return PayloadLayer("legend.js", payload, name="legend")
 
 
-def tailings_layers(tailings: gpd.GeoDataFrame, view: View, lang: str) -> list[PayloadLayer]:
+def tailings_layers(tailings: gpd.GeoDataFrame, view: View, lang: str,
+                    pct: pd.DataFrame | None = None) -> list[PayloadLayer]:
     """Tailings by status: footprints where given, points otherwise; clustered when many."""
     mode, shown = aggregate.view(tailings, view.bounds, view.zoom, MAX_POINTS, category_column="status")
     categories, colours = list(styles.TAILINGS_COLOURS), list(styles.TAILINGS_COLOURS.values())
@@ -303,9 +294,7 @@ def tailings_layers(tailings: gpd.GeoDataFrame, view: View, lang: str) -> list[P
     else:
         style_list = [{"color": "#222222", "weight": 1, "fillColor": c, "fillOpacity": 0.75} for c in colours]
         index = [categories.index(s) if s in categories else 0 for s in shown["status"]]
-        fields = ["tailings_id", "status", "survey_date", "site_id", "volume_m3", "contains_mercury",
-                  "contains_cyanide", "source"]
-        layer = _records_layer(shown, fields, style_list, index, None, "asmgeo-tailings", lang)
+        layer = records_layer(shown, "tailings", style_list, index, None, "asmgeo-tailings", lang, pct)
     entries = [(colour, t_value("status", status, lang)) for status, colour in styles.TAILINGS_COLOURS.items()]
     return [layer, legend(t("map.layer.tailings", lang), entries, note=_synthetic_note(tailings, lang), collapsed=True)]
 
@@ -315,8 +304,7 @@ def geology_layer(units: gpd.GeoDataFrame, lang: str) -> PayloadLayer:
     from asmgeo.domain.geology import unit_styles
 
     frame, style_list, index = unit_styles(units, lang)
-    return _records_layer(frame, ["unit_id", "lithology", "country", "source"], style_list, index, None,
-                          "asmgeo-geology", lang)
+    return records_layer(frame, "geology_units", style_list, index, None, "asmgeo-geology", lang)
 
 
 def geology_legend(units: gpd.GeoDataFrame, rasters: list[Path], lang: str) -> PayloadLayer:
@@ -352,46 +340,3 @@ def raster_legend_entries(paths: list[Path], lang: str) -> list[tuple[str, str]]
     if not paths:
         return []
     return [(entry["colour"], t(entry["label_key"], lang)) for entry in raster.raster_legend(paths[0])]
-
-
-DECIMALS = {"hg_kg_per_year": 1}  # popup numbers with decimals; other numbers are whole
-ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d")
-
-
-def _display(field_name: str, value: object, lang: str) -> object:
-    """A popup value: coded categories translated, numbers and dates written for ``lang``, missing as None."""
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
-        return None
-    if isinstance(value, (pd.Timestamp, dt.date)):
-        return date(value, lang)
-    if field_name == "survey_date" and isinstance(value, str) and ISO_DATE.match(value):
-        return date(value, lang)
-    if field_name in ("status", "amalgamation", "retort", "burning", "contains_mercury", "contains_cyanide"):
-        return _value(field_name, value, lang)
-    if field_name == "country":
-        return country_labels(pd.Series([value]), lang).get(value, value)
-    if field_name == "source":
-        return provenance_label(value, lang)
-    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
-        return number(value, lang, DECIMALS.get(field_name, 0))
-    return value
-
-
-def _value(field_name: str, code: object, lang: str) -> str | None:
-    """A coded value's label, or the code itself if it is not one we know (kept visible, not hidden)."""
-    if code is None or (isinstance(code, float) and np.isnan(code)):
-        return None
-    try:
-        return t_value(field_name, str(code), lang)
-    except KeyError:
-        return str(code)
-
-
-def _number(value: object, lang: str = "en") -> str | None:
-    """A whole number written for ``lang``, or None when missing."""
-    return None if value is None or pd.isna(value) else number(int(value), lang)
-
-
-def _text(value: object) -> str | None:
-    """Text for display, or None when missing; never HTML (the script sets textContent)."""
-    return None if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)

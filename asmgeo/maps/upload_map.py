@@ -11,13 +11,13 @@ API::
 Both groups zoom the map to their own features when they are added to it (a :class:`FitToGroup`
 inside the group), so a map that receives a new group through ``st_folium(feature_group_to_add=...)``
 refits to it. Popups and tooltips are built and HTML-escaped on the server (file values are
-untrusted): each shows the feature's main fields, coded values translated, dates and numbers
-written for the language. Features without a geometry cannot be drawn and are left off the map.
+untrusted): each shows the layer's fields as every map does (:mod:`asmgeo.maps.popups`: coded values
+translated, dates and numbers written for the language), and why a rejected feature was rejected.
+Features without a geometry cannot be drawn and are left off the map.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 
 import folium
@@ -27,9 +27,10 @@ import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
 
-from asmgeo.i18n import VALUE_GROUPS, date, number, t, t_value
+from asmgeo.i18n import t
 from asmgeo.ingest.validate import FEATURE_COLUMN, REASONS_COLUMN, Report
 from asmgeo.maps import base as maps
+from asmgeo.maps import popups
 from asmgeo.schema import ID_FIELDS
 
 ACCEPTED_STYLE = {"color": "#1a7f37", "fillColor": "#2da44e", "fillOpacity": 0.7, "weight": 2}
@@ -39,18 +40,7 @@ ACCEPTED_CLASS, REJECTED_CLASS = "asmgeo-upload-accepted", "asmgeo-upload-reject
 BATCH_CLASS = "asmgeo-upload-batch"
 FIT_PADDING_DEG = 0.05  # around the features, so a single point is not drawn on the map's edge
 FIT_MAX_ZOOM = 12
-# The fields a popup shows, in order (those a row lacks are left out).
-MAIN_FIELDS = {
-    "sites": ("site_id", "name", "commodity", "survey_date", "legal_status", "workers", "women", "mercury_use",
-              "source"),
-    "mercury": ("record_id", "survey_date", "hg_kg_per_year", "site_id", "amalgamation", "retort", "burning",
-                "source"),
-    "tailings": ("tailings_id", "survey_date", "status", "site_id", "volume_m3", "contains_mercury",
-                 "contains_cyanide", "source"),
-}
-
-
-TEXT_FIELDS = frozenset({*ID_FIELDS.values(), "name", "source", REASONS_COLUMN})
+UPLOAD_LAYERS = ("sites", "mercury", "tailings")  # the layers a field-data file is uploaded to
 
 
 class FitToGroup(MacroElement):
@@ -103,46 +93,16 @@ def fit_bounds(*frames: gpd.GeoDataFrame) -> list[list[float]] | None:
     return [[lat(south - pad), lon(west - pad)], [lat(north + pad), lon(east + pad)]]
 
 
-def display_value(field: str, value: object, lang: str = "en") -> str | None:
-    """A field value as a reader sees it (not yet escaped): coded values translated, dates and numbers localised.
-
-    Ids, names and free text are shown as written; a value a file gave in another form (a rejected
-    feature's ``"15/03/2024"``) is shown as it is, never hidden.
-    """
-    if not isinstance(value, (list, tuple, dict, np.ndarray)) and pd.isna(value):
-        return None
-    if field in TEXT_FIELDS or isinstance(value, (list, tuple, dict, np.ndarray, str, bool, np.bool_)):
-        text = str(value).strip()
-        if field in VALUE_GROUPS and text:
-            try:
-                return t_value(field, text, lang)
-            except KeyError:
-                return text  # an unknown code is shown as written, not hidden
-        return text or None
-    if isinstance(value, (pd.Timestamp, dt.date)):
-        return date(value, lang)
-    if isinstance(value, (int, np.integer)):
-        return number(int(value), lang)
-    if isinstance(value, (float, np.floating)):
-        decimals = len(f"{float(value):.3f}".rstrip("0").split(".")[1])
-        return number(float(value), lang, decimals=decimals)
-    return str(value)
-
-
-def field_label(field: str, lang: str = "en") -> str:
-    """The label of ``field`` in a popup (the explorer's labels, but one upload row is one visit, not the latest)."""
-    return t("upload.map_survey_date", lang) if field == "survey_date" else t(f"map.popup.{field}", lang)
-
-
 def popup_html(row: pd.Series, layer: str, lang: str = "en") -> str:
-    """The popup of one feature: its main fields, labels and values HTML-escaped."""
+    """The popup of one feature (a visit, not a site's latest): its fields, labels and values HTML-escaped."""
     lines = []
-    for field in MAIN_FIELDS.get(layer, ()):
-        value = display_value(field, row.get(field), lang)
+    for field in popups.FIELDS[layer]:
+        value = popups.value(field, row.get(field), lang)
         if value is not None:
-            lines.append(f"<b>{html.escape(field_label(field, lang))}</b>: {html.escape(value)}")
-    if REASONS_COLUMN in row and display_value(REASONS_COLUMN, row[REASONS_COLUMN], lang):
-        lines.append(f"<b>{html.escape(t('upload.map_reasons', lang))}</b>: {html.escape(str(row[REASONS_COLUMN]))}")
+            lines.append(f"<b>{html.escape(popups.label(field, lang, latest_visit=False))}</b>: {html.escape(value)}")
+    reasons = popups.value(REASONS_COLUMN, row.get(REASONS_COLUMN), lang)
+    if reasons:
+        lines.append(f"<b>{html.escape(t('upload.map_reasons', lang))}</b>: {html.escape(reasons)}")
     return "<br>".join(lines)
 
 
@@ -150,12 +110,12 @@ def tooltip_html(row: pd.Series, layer: str, status: str, lang: str = "en") -> s
     """``#n id · name · status`` (``#n`` = 0-based index in the file, when known), the reasons below; escaped."""
     number_ = f"#{int(row[FEATURE_COLUMN])}" if FEATURE_COLUMN in row and pd.notna(row[FEATURE_COLUMN]) else ""
     id_field = ID_FIELDS.get(layer)
-    label = " ".join(p for p in (number_, display_value(id_field, row.get(id_field), lang) if id_field else None) if p)
+    label = " ".join(p for p in (number_, popups.value(id_field, row.get(id_field), lang) if id_field else None) if p)
     parts = [f"<b>{html.escape(label)}</b>"] if label else []
-    name = display_value("name", row.get("name"), lang)
+    name = popups.value("name", row.get("name"), lang)
     parts += [html.escape(p) for p in (name, status) if p]
     text = " · ".join(parts)
-    reasons = display_value(REASONS_COLUMN, row.get(REASONS_COLUMN), lang)
+    reasons = popups.value(REASONS_COLUMN, row.get(REASONS_COLUMN), lang)
     return text + ("<br>" + html.escape(reasons) if reasons else "")
 
 
@@ -188,8 +148,8 @@ def batch_layers(features: dict[str, gpd.GeoDataFrame], lang: str = "en") -> fol
     group = folium.FeatureGroup(name="asmgeo-batch")
     shown = {layer: mappable(frame) for layer, frame in features.items()}
     for layer, frame in shown.items():
-        if layer not in MAIN_FIELDS:
-            raise ValueError(f"layer={layer!r} is not an upload layer; known: {sorted(MAIN_FIELDS)}")
+        if layer not in UPLOAD_LAYERS:
+            raise ValueError(f"layer={layer!r} is not an upload layer; known: {sorted(UPLOAD_LAYERS)}")
         title = t(f"map.layer.{layer}", lang)
         _layer(frame, layer, BATCH_STYLE, "", title, BATCH_CLASS, lang).add_to(group)
     bounds = fit_bounds(*shown.values())

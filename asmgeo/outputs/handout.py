@@ -90,7 +90,7 @@ def handout_notes(data: HandoutData, lang: str, today: dt.date | None = None) ->
                    tailings=number(len(data.tailings), lang), units=number(len(data.geology_units), lang)))
     if any(has_synthetic(f) for f in (data.sites, data.mercury, data.tailings, data.geology_units)) or any(
             _raster_source(p) == DEMO_SOURCE for p in data.rasters):
-        notes.append(t("handout.synthetic", lang, source=DEMO_SOURCE))
+        notes.append(t("handout.synthetic", lang, source=provenance_label(DEMO_SOURCE, lang)))  # as popups show it
     if not data.pct.empty and data.pct["illustrative"].any():
         notes.append(t("handout.illustrative", lang))
     notes += [t("handout.regional_average", lang, region=t(f"region.{row.region}", lang),

@@ -22,9 +22,9 @@ from jinja2 import Template
 from shapely.geometry import box
 
 from asmgeo.domain.geology import LITHOLOGIES, unit_styles
-from asmgeo.i18n import date, number, t, t_value
+from asmgeo.i18n import number, t, t_value
 from asmgeo.maps import base as maps
-from asmgeo.maps import explorer, raster, styles
+from asmgeo.maps import explorer, popups, raster, styles
 from asmgeo.maps.assets import localize
 from asmgeo.maps.viewport import fit_view
 from asmgeo.outputs.handout_data import SCREEN_PX, HandoutData
@@ -42,9 +42,6 @@ body > header.asmgeo-standalone-header h1 { font-size: 16px; }
 .leaflet-control-layers-expanded { font: 13px/1.35 sans-serif; padding: 4px 8px; }
 .leaflet-container .leaflet-popup-content { font-size: 13px; }
 </style>"""
-CODED = ("commodity", "legal_status", "practice_class", "mercury_use", "status", "amalgamation", "retort",
-         "burning", "contains_mercury", "contains_cyanide")
-DECIMALS = {"hg_kg_per_year": 1, "volume_m3": 0, "workers": 0, "women": 0}
 
 
 def handout_map(data: HandoutData, lang: str) -> folium.Map:
@@ -108,7 +105,7 @@ def layer_groups(data: HandoutData, lang: str) -> list[folium.FeatureGroup]:
     ]
     for name, build in builders:
         if not getattr(data, name).empty:
-            groups.append(build(getattr(data, name), countries, lang))
+            groups.append(build(getattr(data, name), data.pct, lang))
     return [g for g in groups if g is not None]
 
 
@@ -126,17 +123,16 @@ def has_synthetic(frame: pd.DataFrame) -> bool:
 def country_info(data: HandoutData, lang: str) -> pd.DataFrame:
     """Per scope country (index ISO3): its name in ``lang``, Pillar 6 text, colour and illustrative note."""
     names = boundaries.country_names(lang)
-    pct = data.pct.set_index("iso3")
+    pct = data.pct.drop_duplicates("iso3").set_index("iso3")
+    texts = popups.pillar_texts(data.countries["iso3"], data.pct, lang)
     rows = []
     for iso3 in data.countries["iso3"]:
         if iso3 in pct.index:
             value, illustrative = float(pct.at[iso3, "pct"]), bool(pct.at[iso3, "illustrative"])
-            status = t(f"mpf.status.{'illustrative' if illustrative else 'official'}", lang)
-            text = t("handout.pillar_value", lang, pct=number(value, lang), status=status)
             note = t("map.legend.illustrative", lang) if illustrative else None
-            rows.append((iso3, names.get(iso3, iso3), text, maps.pct_colour(value), note))
+            rows.append((iso3, names.get(iso3, iso3), texts[iso3], maps.pct_colour(value), note))
         else:
-            rows.append((iso3, names.get(iso3, iso3), t("map.legend.not_assessed", lang), maps.NOT_ASSESSED_COLOUR, None))
+            rows.append((iso3, names.get(iso3, iso3), texts[iso3], maps.NOT_ASSESSED_COLOUR, None))
     return pd.DataFrame(rows, columns=["iso3", "name", "pillar", "colour", "note"]).set_index("iso3")
 
 
@@ -189,45 +185,26 @@ def countries_group(data: HandoutData, countries: pd.DataFrame, lang: str) -> fo
     return group
 
 
-def sites_group(sites: gpd.GeoDataFrame, countries: pd.DataFrame, lang: str) -> folium.FeatureGroup:
+def sites_group(sites: gpd.GeoDataFrame, pct: pd.DataFrame, lang: str) -> folium.FeatureGroup:
     """Every site (latest visit) as a circle marker coloured by practice class."""
     palette = styles.site_palette(SITE_STYLE)
-    index = {category: i for i, category in enumerate(palette)}
-    order = {iso3: i for i, iso3 in enumerate(countries.index)}
-    points = sites.geometry.representative_point()  # footprints too
-    rows = [
-        [round(point.y, 5), round(point.x, 5), index.get(row.practice_class, len(palette)), str(row.site_id),
-         _text(row.name), _value("commodity", row.commodity, lang), _value("legal_status", row.legal_status, lang),
-         _value("practice_class", row.practice_class, lang), _number("workers", row.workers, lang),
-         _number("women", row.women, lang), _value("mercury_use", row.mercury_use, lang),
-         _date(row.survey_date, lang), number(int(row.visits), lang), order[row.country], _text(row.source)]
-        for row, point in zip(sites.itertuples(), points)
-    ]
-    labels = {f: t(f"map.popup.{f}", lang) for f in (
-        "site_id", "name", "commodity", "legal_status", "practice_class", "workers", "women",
-        "mercury_use", "survey_date", "visits", "country", "pillar", "source")}
-    payload = {
-        "rows": rows, "colours": [*palette.values(), styles.UNKNOWN_COLOUR], "labels": labels,
-        "countries": countries[["name", "pillar"]].values.tolist(), "radii": [list(r) for r in SITE_RADII],
-        "synthetic_source": DEMO_SOURCE, "synthetic": t("map.popup.synthetic", lang),
-        "pane": pane_name("sites"), "className": "asmgeo-site",
-    }
+    payload = explorer.site_payload(sites, pct, sites[SITE_STYLE].tolist(), list(palette), list(palette.values()), lang,
+                                    radii=[list(r) for r in SITE_RADII], pane=pane_name("sites"))
     synthetic = has_synthetic(sites)
     group = _group(layer_name("map.layer.sites", synthetic, lang))
-    explorer.PayloadLayer("handout_points.js", payload, name="asmgeo-sites").add_to(group)
+    explorer.PayloadLayer("site_points.js", payload, name="asmgeo-sites").add_to(group)
     entries = [[colour, t_value(SITE_STYLE, category, lang), "circle"] for category, colour in palette.items()]
     title = f"{t('map.layer.sites', lang)}: {t(f'map.style.{SITE_STYLE}', lang)}"
     _legend(title, entries, t("map.legend.synthetic", lang) if synthetic else "").add_to(group)
     return group
 
 
-def mercury_group(records: gpd.GeoDataFrame, countries: pd.DataFrame, lang: str) -> folium.FeatureGroup:
+def mercury_group(records: gpd.GeoDataFrame, pct: pd.DataFrame, lang: str) -> folium.FeatureGroup:
     """Mercury records as circles graduated by kg Hg per year."""
     radii = [styles.MERCURY_RADII[int(np.searchsorted(styles.MERCURY_BINS_KG, kg, side="right"))]
              for kg in records["hg_kg_per_year"].fillna(0)]
     style = {"color": "#3f007d", "weight": 1, "fillColor": styles.MERCURY_COLOUR, "fillOpacity": 0.55}
-    fields = ["record_id", "hg_kg_per_year", "survey_date", "site_id", "amalgamation", "retort", "burning"]
-    layer = _records_layer(records, fields, [style], [0] * len(records), radii, "mercury", countries, lang)
+    layer = _records_layer(records, "mercury", [style], [0] * len(records), radii, pct, lang)
     synthetic = has_synthetic(records)
     group = _group(layer_name("handout.layer.mercury", synthetic, lang))
     layer.add_to(group)
@@ -240,13 +217,12 @@ def mercury_group(records: gpd.GeoDataFrame, countries: pd.DataFrame, lang: str)
     return group
 
 
-def tailings_group(tailings: gpd.GeoDataFrame, countries: pd.DataFrame, lang: str) -> folium.FeatureGroup:
+def tailings_group(tailings: gpd.GeoDataFrame, pct: pd.DataFrame, lang: str) -> folium.FeatureGroup:
     """Tailings by status: footprints where given, points otherwise."""
     categories, colours = list(styles.TAILINGS_COLOURS), list(styles.TAILINGS_COLOURS.values())
     style_list = [{"color": "#222222", "weight": 1, "fillColor": c, "fillOpacity": 0.75} for c in colours]
     index = [categories.index(s) if s in categories else 0 for s in tailings["status"]]
-    fields = ["tailings_id", "status", "survey_date", "site_id", "volume_m3", "contains_mercury", "contains_cyanide"]
-    layer = _records_layer(tailings, fields, style_list, index, None, "tailings", countries, lang)
+    layer = _records_layer(tailings, "tailings", style_list, index, None, pct, lang)
     synthetic = has_synthetic(tailings)
     group = _group(layer_name("map.layer.tailings", synthetic, lang))
     layer.add_to(group)
@@ -256,11 +232,10 @@ def tailings_group(tailings: gpd.GeoDataFrame, countries: pd.DataFrame, lang: st
     return group
 
 
-def geology_group(units: gpd.GeoDataFrame, countries: pd.DataFrame, lang: str) -> folium.FeatureGroup:
+def geology_group(units: gpd.GeoDataFrame, pct: pd.DataFrame, lang: str) -> folium.FeatureGroup:
     """Geological units coloured by lithology (off when the file opens)."""
     frame, style_list, index = unit_styles(units, lang)
-    layer = _records_layer(frame, ["unit_id", "lithology"], style_list, index, None, "geology_units", countries,
-                           lang, pillar=False)
+    layer = _records_layer(frame, "geology_units", style_list, index, None, None, lang)
     synthetic = has_synthetic(units)
     group = _group(layer_name("handout.layer.geology_units", synthetic, lang), show=False)
     layer.add_to(group)
@@ -295,66 +270,8 @@ def raster_group(data: HandoutData, lang: str) -> folium.FeatureGroup | None:
     return group
 
 
-def _records_layer(frame: gpd.GeoDataFrame, fields: list[str], style_list: list[dict], style_index: list[int],
-                   radii: list[int] | None, layer: str, countries: pd.DataFrame, lang: str,
-                   pillar: bool = True) -> explorer.PayloadLayer:
-    """Records with popups of their fields, their country (and its Pillar 6) and their source."""
-    country = countries.reindex(frame["country"])
-    values = [
-        [*(_display(f, getattr(row, f), lang) for f in fields), name, *([text] if pillar else []), _text(row.source)]
-        for row, name, text in zip(frame.itertuples(), country["name"], country["pillar"])
-    ]
-    labels = [*(t(f"map.popup.{f}", lang) for f in fields), t("map.popup.country", lang),
-              *([t("map.popup.pillar", lang)] if pillar else []), t("map.popup.source", lang)]
-    properties = pd.DataFrame({"_s": style_index, "_r": radii if radii is not None else [5] * len(frame), "v": values})
-    payload = {
-        "features": maps.feature_collection(maps.round_coordinates(frame, 5), properties),
-        "fields": labels, "title": 0, "sourceIndex": len(labels) - 1, "styles": style_list,
-        "pane": pane_name(layer), "className": f"asmgeo-{layer.replace('_', '-')}",
-        "synthetic_source": DEMO_SOURCE, "synthetic": t("map.popup.synthetic", lang),
-    }
-    return explorer.PayloadLayer("handout_records.js", payload, name=f"asmgeo-{layer}")
-
-
-def _missing(value: object) -> bool:
-    """True for None, NaN and NaT."""
-    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
-
-
-def _display(field_name: str, value: object, lang: str) -> object:
-    """A popup value: coded categories translated, numbers and dates written for ``lang``, missing as None."""
-    if _missing(value):
-        return None
-    if field_name in CODED:
-        return _value(field_name, value, lang)
-    if field_name in DECIMALS:
-        return _number(field_name, value, lang)
-    if field_name == "survey_date":
-        return _date(value, lang)
-    return _text(value)
-
-
-def _value(field_name: str, code: object, lang: str) -> str | None:
-    """A coded value's label, or the code itself if it is not one we know (kept visible, not hidden)."""
-    if _missing(code):
-        return None
-    try:
-        return t_value(field_name, str(code), lang)
-    except KeyError:
-        return str(code)
-
-
-def _number(field_name: str, value: object, lang: str) -> str | None:
-    """A number written for ``lang``, or None when missing."""
-    return None if _missing(value) else number(float(value), lang, DECIMALS.get(field_name, 0))
-
-
-def _date(value: object, lang: str) -> str | None:
-    """A date written for ``lang``, or None when missing."""
-    return None if _missing(value) else date(pd.Timestamp(value).date(), lang)
-
-
-def _text(value: object) -> str | None:
-    """Text for display, or None when missing; never HTML (the scripts set textContent)."""
-    return None if _missing(value) else str(value)
-
+def _records_layer(frame: gpd.GeoDataFrame, layer: str, style_list: list[dict], style_index: list[int],
+                   radii: list[int] | None, pct: pd.DataFrame | None, lang: str) -> explorer.PayloadLayer:
+    """The explorer's records layer in the hand-out's pane of ``layer`` (the Pillar 6 figure when ``pct`` is given)."""
+    return explorer.records_layer(frame, layer, style_list, style_index, radii, f"asmgeo-{layer.replace('_', '-')}",
+                                  lang, pct, pane=pane_name(layer))

@@ -41,3 +41,30 @@ function asmgeoText(value) {
   span.textContent = String(value);
   return span;
 }
+// A feature's popup, from the words asmgeo/maps/popups.py sends (script_words): data.columns (the
+// fields each row's values follow), data.names (the fields shown, in order) and data.fields (their
+// labels). The country and the source come as stored and are worded here (data.countries,
+// data.sources); "pillar" is the Pillar 6 figure of the country (data.pct). A row whose source is
+// the demo's is marked synthetic. The title is the name, else the first field (the id).
+function asmgeoWord(words, key) {
+  return Object.prototype.hasOwnProperty.call(words || {}, key) ? words[key] : null;
+}
+function asmgeoRecord(data, values) {
+  var at = {};
+  data.columns.forEach(function (name, i) { at[name] = values[i]; });
+  return at;
+}
+function asmgeoTitle(data, at) {
+  return String(at.name || at[data.columns[0]]);
+}
+function asmgeoFeaturePopup(data, at, link) {
+  var rows = data.names.map(function (name, i) {
+    var value = at[name];
+    if (name === "country") { value = asmgeoWord(data.countries, at.country) || at.country; }
+    if (name === "source") { value = asmgeoWord(data.sources, at.source) || at.source; }
+    if (name === "pillar") { value = asmgeoWord(data.pct, at.country); }
+    return [data.fields[i], value];
+  });
+  var note = at.source === data.synthetic_source ? data.synthetic : null;
+  return asmgeoPopup(asmgeoTitle(data, at), rows, note, link);
+}

@@ -1,23 +1,29 @@
-// data: {rows: [[lat, lon, styleIndex, id, name, commodity, legal_status, practice_class,
-//                workers, women, mercury_use, latest, visits, country, source]],
-//        colours: [...], labels: {...}, pct: {ISO3: "45 % (illustrative)"}, synthetic: "...",
-//        profile: "/profiles?lang=..&country=", radius: n, countries: {ISO3: "name (ISO3)"},
-//        sources: {source value: its label}}  (numbers and dates come written for the language)
+// ASM sites, one circle marker each, drawn at every zoom; a popup of the site's fields
+// (asmgeoFeaturePopup, common.js) and its name as tooltip.
+// data: {rows: [[lat, lon, colourIndex, ...values in the order of data.columns]], colours: [...],
+//        radii: [[fromZoom, radius px]], pane (or null), profile: a country profile's link without
+//        the ISO3 (or null), labels: {profile}, and the popup words (columns, names, fields,
+//        countries, pct, sources, synthetic_source, synthetic)}. Numbers and dates come written.
 data.rows.forEach(function (r) {
-  var marker = L.circleMarker([r[0], r[1]], {
-    radius: data.radius, color: "#222222", weight: 0.6, fillOpacity: 0.9,
-    fillColor: data.colours[r[2]], className: "asmgeo-site"
-  });
+  var at = asmgeoRecord(data, r.slice(3));
+  var options = {radius: data.radii[0][1], color: "#222222", weight: 0.6, fillOpacity: 0.9,
+                 fillColor: data.colours[r[2]], className: "asmgeo-site"};
+  if (data.pane) { options.pane = data.pane; }
+  var marker = L.circleMarker([r[0], r[1]], options);
   marker.bindPopup(function () {
-    var L_ = data.labels;
-    var rows = [[L_.site_id, r[3]], [L_.name, r[4]], [L_.commodity, r[5]], [L_.legal_status, r[6]],
-                [L_.practice_class, r[7]], [L_.workers, r[8]], [L_.women, r[9]],
-                [L_.mercury_use, r[10]], [L_.survey_date, r[11]], [L_.visits, r[12]],
-                [L_.country, data.countries[r[13]] || r[13]], [L_.pillar, data.pct[r[13]]],
-                [L_.source, data.sources[r[14]] || r[14]]];
-    var note = r[14] === data.synthetic_source ? data.synthetic : null;
-    return asmgeoPopup(r[4] || r[3], rows, note, [data.profile + encodeURIComponent(r[13]), L_.profile]);
+    var link = data.profile ? [data.profile + encodeURIComponent(at.country), data.labels.profile] : null;
+    return asmgeoFeaturePopup(data, at, link);
   }, {maxWidth: 340});
-  marker.bindTooltip(asmgeoText(r[4] || r[3]));  // an element, so Leaflet never parses the name as HTML
+  marker.bindTooltip(asmgeoText(asmgeoTitle(data, at)));  // an element: Leaflet never parses the name as HTML
   layer.addLayer(marker);
 });
+if (data.radii.length > 1) {
+  var shownOn = null;
+  var resize = function () {
+    var zoom = shownOn.getZoom(), radius = data.radii[0][1];
+    data.radii.forEach(function (step) { if (zoom >= step[0]) { radius = step[1]; } });
+    layer.eachLayer(function (marker) { marker.setRadius(radius); });
+  };
+  layer.on("add", function () { shownOn = layer._map; resize(); shownOn.on("zoomend", resize); });
+  layer.on("remove", function () { if (shownOn) { shownOn.off("zoomend", resize); shownOn = null; } });
+}
