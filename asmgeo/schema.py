@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import math
 import unicodedata
 from dataclasses import dataclass, field
 
+from babel.dates import format_skeleton
+
 from asmgeo.errors import UnknownLayerError
+from asmgeo.i18n import date as format_date
 
 COMMODITIES = (
     "gold", "cassiterite", "coltan", "wolframite", "diamond", "gemstones",
@@ -61,7 +66,7 @@ class LayerSpec:
 
 SITES = LayerSpec(
     "sites",
-    ("Point", "Polygon"),
+    ("Point", "Polygon", "MultiPolygon"),
     (
         Field("site_id", "text", required=True),
         Field("commodity", "category", required=True, choices=COMMODITIES),
@@ -93,7 +98,7 @@ MERCURY = LayerSpec(
 )
 TAILINGS = LayerSpec(
     "tailings",
-    ("Point", "Polygon"),
+    ("Point", "Polygon", "MultiPolygon"),
     (
         Field("tailings_id", "text", required=True),
         Field("survey_date", "date", required=True),
@@ -142,6 +147,81 @@ def layer_spec(name: str) -> LayerSpec:
 
 UPLOAD_LAYERS = ("sites", "mercury", "tailings", "geology_units")
 ID_FIELDS = {"sites": "site_id", "mercury": "record_id", "tailings": "tailings_id", "geology_units": "unit_id"}
+
+# --- Columns an import adds after the canonical fields (not upload fields: no alias ever matches them) ----------
+# survey_date_precision: how much of survey_date the file gave ("2019" → year, "2024-01" → month); survey_date
+# itself holds the first day of that period. submission_id: the KoboToolbox/ODK submission a record came from,
+# so a cumulative export can be imported again without its records twice. extra: the file's other columns, one
+# JSON object per feature (column → value as read).
+SURVEY_DATE_PRECISION = "survey_date_precision"
+SUBMISSION_ID = "submission_id"
+EXTRA = "extra"
+DATE_PRECISIONS = ("year", "month", "day")
+# Columns holding a submission id, best first (a group prefix is allowed: "meta/instanceID").
+SUBMISSION_ID_COLUMNS = ("_uuid", "instanceID", "KEY")
+
+
+def import_columns(layer: str) -> tuple[str, ...]:
+    """The columns an import adds after the canonical fields of ``layer``, in order."""
+    dated = "survey_date" in layer_spec(layer).field_names
+    return (*((SURVEY_DATE_PRECISION,) if dated else ()), SUBMISSION_ID, EXTRA)
+
+
+def _as_date(value: object) -> dt.date | None:
+    """A date from a date, datetime, pandas Timestamp or ISO text (None for a missing value)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or str(value) in ("NaT", "nan", ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if hasattr(value, "to_pydatetime"):
+        return value.to_pydatetime().date()
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _check_precision(precision: object) -> str:
+    """``precision`` itself ("year", "month" or "day"); None or a missing value means "day"."""
+    if precision is None or (isinstance(precision, float) and math.isnan(precision)) or str(precision) in ("", "nan"):
+        return "day"
+    if precision not in DATE_PRECISIONS:
+        raise ValueError(f"precision={precision!r} must be one of {DATE_PRECISIONS} or None")
+    return str(precision)
+
+
+def period_end(value: object, precision: object = "day") -> dt.date | None:
+    """The last day of the survey-date period that starts at ``value`` (2019 → 2019-12-31; a day → itself)."""
+    start = _as_date(value)
+    precision = _check_precision(precision)
+    if start is None:
+        return None
+    if precision == "year":
+        return dt.date(start.year, 12, 31)
+    if precision == "month":
+        following = dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
+        return following - dt.timedelta(days=1)
+    return start
+
+
+def format_survey_date(value: object, precision: object = "day", lang: str = "en", style: str = "iso") -> str:
+    """A survey date shown at the precision it was written with ("" when missing).
+
+    ``style="iso"`` writes ``2019``, ``2024-01`` or ``2024-01-15``; ``style="medium"`` writes the
+    language's words (``2019``, ``Jan 2024`` / ``janv. 2024``, ``15 Jan 2024``).
+    """
+    if style not in ("iso", "medium"):
+        raise ValueError(f"style={style!r} must be 'iso' or 'medium'")
+    start = _as_date(value)
+    precision = _check_precision(precision)
+    if start is None:
+        return ""
+    if precision == "year":
+        return f"{start.year:04d}"
+    if precision == "month":
+        if style == "iso":
+            return f"{start.year:04d}-{start.month:02d}"
+        return format_skeleton("yMMM", start, locale=lang)
+    return start.isoformat() if style == "iso" else format_date(start, lang)
 
 _DATE_ALIASES = (
     "date", "visit_date", "date_visite", "date_de_visite", "date_enquete", "date_de_l_enquete", "date_releve",

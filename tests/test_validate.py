@@ -19,7 +19,7 @@ from asmgeo.i18n import CATALOGUE
 from asmgeo.ingest.issues import CODES, FEATURE_CODES, FILE_CODES, Issue
 from asmgeo.ingest.readers import RawFeatures
 from asmgeo.ingest.validate import Report, validate_features, validate_file
-from asmgeo.schema import layer_spec
+from asmgeo.schema import import_columns, layer_spec
 from asmgeo.shipped.boundaries import load_countries
 
 UPLOADS = uf.UPLOADS
@@ -47,7 +47,7 @@ def _check_accounting(report: Report) -> None:
     assert both == set(range(report.features))
     assert not set(report.accepted["_feature"]) & set(report.rejected["_feature"])
     spec = layer_spec(report.layer)
-    assert list(report.accepted.columns) == [*spec.field_names, "_feature", "geometry"]
+    assert list(report.accepted.columns) == [*spec.field_names, *import_columns(report.layer), "_feature", "geometry"]
     assert report.accepted.crs == "EPSG:4326"
     assert {"_feature", "_reasons", "geometry"} <= set(report.rejected.columns)
     errors = {i.feature for i in report.issues if i.severity == "error" and i.feature is not None}
@@ -127,7 +127,7 @@ def test_rejected_keep_original_properties_and_geometry(countries):
     rejected = report.rejected.set_index("_feature")
     assert rejected.loc[2, "workers"] == "12 workers"
     assert rejected.loc[4, "commodity"] == "gould"
-    assert rejected.loc[14, "survey_date"] == "15/03/2024"
+    assert rejected.loc[14, "survey_date"] == "15/03/24"
     assert rejected.geometry[12] is None and rejected.geometry[19] is None
     assert rejected.geometry[8].geom_type == "Polygon" and not rejected.geometry[8].is_valid  # as read, not repaired
     assert "future" in rejected.loc[3, "_reasons"]
@@ -309,9 +309,11 @@ def test_file_level_column_warnings(countries, tmp_path):
     path = tmp_path / "cols.csv"
     path.write_text("site,site_id,commodity,village,lon,lat\nA,A,gold,X,-12.18,12.55\n")
     report = _validate(path, countries)
-    assert _pairs(report) == {(None, "duplicate_column"), (None, "missing_column"), (None, "unused_columns"),
-                              (0, "missing_field")}
-    assert report.exit_code == 1  # warnings alone do not stop a file
+    # survey_date has no column: one file-level error that rejects the feature, not one missing_field per feature
+    assert _pairs(report) == {(None, "duplicate_column"), (None, "missing_column"), (None, "unused_columns")}
+    missing = next(i for i in report.issues if i.code == "missing_column")
+    assert (missing.severity, missing.count, missing.field) == ("error", 1, "survey_date")
+    assert report.exit_code == 1 and report.rejected_count == 1  # it rejects features, it does not stop the file
 
 
 def test_progress_runs_from_0_to_1(countries):

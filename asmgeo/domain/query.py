@@ -21,7 +21,7 @@ import shapely
 
 from asmgeo.domain.practices import CLASSES, UNKNOWN, classify_series
 from asmgeo.extent import WORLD_BOUNDS, Bounds
-from asmgeo.schema import COMMODITIES, LEGAL_STATUSES, TAILINGS_STATUSES, YES_NO_UNKNOWN
+from asmgeo.schema import COMMODITIES, LEGAL_STATUSES, SURVEY_DATE_PRECISION, TAILINGS_STATUSES, YES_NO_UNKNOWN
 from asmgeo.shipped.reference import REGIONS
 
 LONLAT = "EPSG:4326"
@@ -221,20 +221,41 @@ def latest_records(frame: gpd.GeoDataFrame, id_column: str) -> gpd.GeoDataFrame:
     return frame[keep]
 
 
-def _date_mask(values: pd.Series, dates: DateRange) -> np.ndarray:
-    """True where ``values`` lies in the inclusive date range; a missing date fails any set bound."""
+def _date_mask(values: pd.Series, dates: DateRange, precision: pd.Series | None = None) -> np.ndarray:
+    """True where ``values`` lies in the inclusive date range; a missing date fails any set bound.
+
+    A date kept at year or month precision (``precision``: the ``survey_date_precision`` column;
+    None or a missing value means a day) stands for its whole period, so it passes when the period
+    overlaps the range: "2019" is in a range from 2019-06-01 on.
+    """
     first, last = dates
     mask = np.ones(len(values), dtype=bool)
     if first is None and last is None:
         return mask
     key = _time_key(values)
     dated = key != _NO_TIME
+    end = _period_end_key(key, precision)
     if first is not None:
-        mask &= dated & (key >= np.datetime64(first, _TIME_UNIT).astype("int64"))
+        mask &= dated & (end >= np.datetime64(first, _TIME_UNIT).astype("int64"))
     if last is not None:
         # inclusive of the whole last day, whatever the time of day in the data
         mask &= dated & (key < np.datetime64(last + datetime.timedelta(days=1), _TIME_UNIT).astype("int64"))
     return mask
+
+
+def _period_end_key(key: np.ndarray, precision: pd.Series | None) -> np.ndarray:
+    """The last instant of each date's period (the date itself for a day) as int64 microseconds."""
+    if precision is None:
+        return key
+    text = pd.Series(precision).astype("str").to_numpy()
+    end = key.copy()
+    stamps = key.astype(f"datetime64[{_TIME_UNIT}]")
+    for name, unit in (("year", "Y"), ("month", "M")):
+        rows = (text == name) & (key != _NO_TIME)
+        if rows.any():
+            following = (stamps[rows].astype(f"datetime64[{unit}]") + 1).astype(f"datetime64[{_TIME_UNIT}]")
+            end[rows] = following.astype("int64") - 1
+    return end
 
 
 def filter_sites(latest: gpd.GeoDataFrame, flt: SiteFilter) -> gpd.GeoDataFrame:
@@ -272,7 +293,7 @@ def filter_sites(latest: gpd.GeoDataFrame, flt: SiteFilter) -> gpd.GeoDataFrame:
         if high is not None:
             mask &= workers <= high
     if flt.dates != (None, None):
-        mask &= _date_mask(latest["survey_date"], flt.dates)
+        mask &= _date_mask(latest["survey_date"], flt.dates, latest.get(SURVEY_DATE_PRECISION))
     return latest[mask]
 
 
@@ -291,7 +312,8 @@ def filter_records(
     ``site_ids``).
     """
     dates = check_dates(dates, "dates")
-    mask = _date_mask(frame["survey_date"], dates) if dates != (None, None) else np.ones(len(frame), dtype=bool)
+    mask = (_date_mask(frame["survey_date"], dates, frame.get(SURVEY_DATE_PRECISION)) if dates != (None, None)
+            else np.ones(len(frame), dtype=bool))
     if countries is not None:
         if isinstance(countries, str):
             raise ValueError(f"countries={countries!r} must be a collection of ISO3 codes, e.g. ({countries!r},)")

@@ -1,22 +1,36 @@
-"""Which column of an upload holds which canonical field, through the aliases kept in :mod:`asmgeo.schema`.
+"""Which columns of an upload hold which canonical field, through the aliases kept in :mod:`asmgeo.schema`.
 
 Column names are matched with :func:`asmgeo.schema.alias_key` (case, accents and separators do not
 count). KoboToolbox and ODK prefix a question with its group (``site_info/site_id``, ODK Central
 ``site_info-site_id``): when the whole name matches nothing, the part after each group separator is
-tried, longest first. When several columns match one field, the best match wins (a survey question
-before export bookkeeping such as KoboToolbox's ``today``, the canonical name before an alias, the
-whole name before a suffix, an earlier alias before a later one, then the leftmost column); the
-others are listed in :attr:`FieldMap.duplicates` (bookkeeping columns excepted) and not used. KoboToolbox's one-column-per-choice
-expansion of a select-multiple question (``group/practices/retort``) is not reported as unused.
+tried, longest first.
+
+A field may be read from several columns (:attr:`FieldMap.sources`, best first): a file merged from
+teams who named the field in English, French and Spanish holds one of them per feature, and each
+feature takes its value from the first column that has one. The order is the best match first (a
+survey question before export bookkeeping such as KoboToolbox's ``today``, the canonical name before
+an alias, the whole name before a suffix, an earlier alias before a later one, then the leftmost
+column); bookkeeping columns are read only when no survey question matches the field. Columns a
+mapping names for a field (``--map FIELD=COLUMN,…``) replace the automatic match for that field; a
+column is found by its exact name, else by its name without regard to case, accents and separators.
+
+KoboToolbox's one-column-per-choice expansion of a select-multiple question (``group/practices/retort``
+holding 1 or 0) is recognised for the list fields (:attr:`FieldMap.choices`) and never reported as unused.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 
-from asmgeo.schema import FIELD_ALIASES, METADATA_COLUMNS, alias_key, field_alias_index, layer_spec
+from asmgeo.schema import (
+    FIELD_ALIASES,
+    METADATA_COLUMNS,
+    alias_key,
+    field_alias_index,
+    layer_spec,
+)
 
 GROUP_SEPARATORS = "/:.-"
 _SEPARATOR_RE = re.compile(f"[{re.escape(GROUP_SEPARATORS)}]")
@@ -25,11 +39,21 @@ _METADATA_KEYS = frozenset(alias_key(name) for name in METADATA_COLUMNS)
 
 @dataclass(frozen=True)
 class FieldMap:
-    """Canonical field → column used, the other columns that matched a field, and columns that match nothing."""
+    """How the columns of an upload feed the canonical fields.
+
+    ``columns``: field → the best column; ``sources``: field → every column read for it, best first;
+    ``duplicates``: field → the other survey columns that matched it automatically (listed for the
+    user); ``unused``: columns that feed no field and are not bookkeeping; ``choices``: list field →
+    {one-column-per-choice column → the choice it stands for}; ``absent``: field → columns the mapping
+    names that the file does not have.
+    """
 
     columns: dict[str, str]
     duplicates: dict[str, tuple[str, ...]]
     unused: tuple[str, ...]
+    sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    choices: dict[str, dict[str, str]] = field(default_factory=dict)
+    absent: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def name_candidates(column: str) -> list[str]:
@@ -56,28 +80,80 @@ def match_field(column: str, layer: str) -> tuple[str, tuple[int, int, int, int]
     return None
 
 
-def map_columns(columns: Sequence[str], layer: str, skip: Collection[str] = ()) -> FieldMap:
-    """Map the columns of an upload to the canonical fields of ``layer``; columns in ``skip`` are left out."""
-    layer_spec(layer)
-    best: dict[str, tuple[tuple[int, ...], str]] = {}
-    matched: dict[str, list[str]] = {}
+def find_column(wanted: str, columns: Sequence[str]) -> str | None:
+    """The column of ``columns`` called ``wanted``: the exact name, else the only one equal without regard to
+    case, else the only one equal under :func:`~asmgeo.schema.alias_key`; None when there is none."""
+    names = [str(c) for c in columns]
+    if wanted in names:
+        return wanted
+    for fold in (str.casefold, alias_key):
+        same = [c for c in names if fold(c) == fold(wanted)]
+        if len(same) == 1:
+            return same[0]
+    return None
+
+
+def choice_column(column: str, layer: str, list_fields: Collection[str]) -> tuple[str, str] | None:
+    """(list field, choice) when ``column`` is one choice of a select-multiple question for a list field
+    (``practices/retort``, ``group/practices/retort``, ODK's ``practices-retort``), else None."""
+    name = str(column)
+    for match in reversed(list(_SEPARATOR_RE.finditer(name))):
+        prefix, choice = name[:match.start()], name[match.end():]
+        if not prefix or not choice or _SEPARATOR_RE.search(choice):
+            continue
+        found = match_field(prefix, layer)
+        if found is not None and found[0] in list_fields:
+            return found[0], choice
+    return None
+
+
+def map_columns(columns: Sequence[str], layer: str, skip: Collection[str] = (),
+                explicit: Mapping[str, Sequence[str]] | None = None) -> FieldMap:
+    """Map the columns of an upload to the canonical fields of ``layer``; columns in ``skip`` are left out.
+
+    ``explicit`` (field → columns, from a mapping) wins over the aliases for the fields it names.
+    """
+    spec = layer_spec(layer)
+    names = [str(c) for c in columns if c not in skip]
+    mapped: dict[str, tuple[str, ...]] = {}
+    absent: dict[str, tuple[str, ...]] = {}
+    for name, wanted in (explicit or {}).items():
+        found = [find_column(w, names) for w in wanted]
+        mapped[name] = tuple(dict.fromkeys(f for f in found if f is not None))
+        if any(f is None for f in found):
+            absent[name] = tuple(w for w, f in zip(wanted, found) if f is None)
+    taken = {c for cols in mapped.values() for c in cols}
+    list_fields = [f.name for f in spec.fields if f.kind == "list"]
+    choices: dict[str, dict[str, str]] = {}
+    for column in names:
+        hit = None if column in taken else choice_column(column, layer, list_fields)
+        if hit is not None:
+            choices.setdefault(hit[0], {})[column] = hit[1]
+    expanded = {c for found in choices.values() for c in found}
+    matched: dict[str, list[tuple[tuple[int, ...], str]]] = {}
     unused = []
-    for order, column in enumerate(columns):
-        if column in skip:
+    for order, column in enumerate(names):
+        if column in taken or column in expanded:
             continue
         match = match_field(column, layer)
-        if match is None:
+        if match is None or match[0] in mapped:
             if not is_metadata(column):
-                unused.append(str(column))
+                unused.append(column)
             continue
         canonical, rank = match
-        matched.setdefault(canonical, []).append(column)
-        if canonical not in best or (*rank, order) < best[canonical][0]:
-            best[canonical] = ((*rank, order), column)
-    chosen = {canonical: column for canonical, (_, column) in best.items()}
-    duplicates = {canonical: others for canonical, found in matched.items()
-                  if (others := tuple(c for c in found if c != chosen[canonical] and not is_metadata(c)))}
-    options = tuple(f"{column}{sep}" for column in chosen.values() for sep in GROUP_SEPARATORS)
-    unused = [c for c in unused if not c.startswith(options)]  # select-multiple choices: "practices/retort"
-    order = layer_spec(layer).field_names
-    return FieldMap({name: chosen[name] for name in order if name in chosen}, duplicates, tuple(unused))
+        matched.setdefault(canonical, []).append(((*rank, order), column))
+    sources: dict[str, tuple[str, ...]] = {}
+    duplicates: dict[str, tuple[str, ...]] = {}
+    for canonical, found in matched.items():
+        ranked = [column for _, column in sorted(found)]
+        survey = [c for c in ranked if not is_metadata(c)]
+        sources[canonical] = tuple(survey) if survey else tuple(ranked[:1])
+        if len(survey) > 1:
+            duplicates[canonical] = tuple(survey[1:])
+    sources.update({name: cols for name, cols in mapped.items() if cols})
+    options = tuple(f"{column}{sep}" for cols in sources.values() for column in cols for sep in GROUP_SEPARATORS)
+    unused = [c for c in unused if not c.startswith(options)]  # select-multiple choices: "commodity/gold"
+    order = spec.field_names
+    sources = {name: sources[name] for name in order if name in sources}
+    return FieldMap({name: cols[0] for name, cols in sources.items()}, duplicates, tuple(unused), sources, choices,
+                    absent)

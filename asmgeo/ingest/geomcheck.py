@@ -6,13 +6,18 @@ and the geometry types a layer takes, and returns cleaned geometries and finding
 * ``missing_geometry`` (error): None or empty;
 * ``z_dropped`` / ``m_dropped`` (warnings): heights or measures are dropped; a height that is 0
   everywhere (KML writes ``lon,lat,0``) is dropped without a warning, as nothing is lost;
+* ``antimeridian_split`` (warning): a polygon that crosses the 180° meridian — written with
+  longitudes past ±180 (170 … 190) or with a ring that jumps from 179 to −179 — is cut there into a
+  MultiPolygon whose parts lie on either side, so it is located where it is, not across the world;
 * ``multi_to_single`` (warning): a MultiPoint or MultiPolygon with exactly one part where the layer
-  takes Point or Polygon is kept as that single part; with more parts it is ``wrong_geometry_type``;
+  takes Point or Polygon but not the multi type is kept as that single part; with more parts it is
+  ``wrong_geometry_type`` (sites and tailings take MultiPolygon footprints as they are);
 * ``wrong_geometry_type`` (error): any other type the layer does not take;
 * ``coordinates_not_finite`` (error): NaN or infinite coordinates;
 * ``polygon_repaired`` (warning) / ``invalid_polygon`` (error): an invalid polygon is repaired with
   ``shapely.make_valid``; it is kept when the repair gives one polygon, rejected otherwise (a
-  bow-tie splits into two triangles, which one footprint cannot hold).
+  bow-tie splits into two triangles, which one footprint cannot hold). An invalid MultiPolygon
+  (overlapping parts) is kept when its repair is polygonal.
 
 Where on Earth a geometry lies (ranges, swapped axes, countries) is :mod:`asmgeo.ingest.location`'s job.
 """
@@ -56,6 +61,7 @@ def check_geometries(geometry: np.ndarray, allowed: tuple[str, ...], layer: str,
     live = ~skip & ~missing
     geoms[~live] = None
     found += _drop_dimensions(geoms, live)
+    found.append(_split_antimeridian(geoms, live))
     geoms, wrong, single = _fit_types(geoms, live, allowed, layer)
     found += [wrong, single]
     live &= ~np.isin(np.arange(n), wrong.rows)
@@ -118,8 +124,10 @@ def _not_finite(geoms: np.ndarray, live: np.ndarray) -> np.ndarray:
 
 
 def _repair(geoms: np.ndarray, live: np.ndarray) -> tuple[Finding, Finding]:
-    """Repair invalid polygons in place: one polygon out → warning, anything else → error."""
-    polygons = live & (shapely.get_type_id(geoms) == _TYPE_IDS["Polygon"])
+    """Repair invalid polygons in place: one polygon out (any polygonal result for a MultiPolygon) → warning,
+    anything else → error."""
+    type_ids = shapely.get_type_id(geoms)
+    polygons = live & np.isin(type_ids, [_TYPE_IDS["Polygon"], _TYPE_IDS["MultiPolygon"]])
     invalid = np.zeros(len(geoms), dtype=bool)
     invalid[polygons] = ~shapely.is_valid(geoms[polygons])
     failed, fixed = np.zeros(len(geoms), dtype=bool), np.zeros(len(geoms), dtype=bool)
@@ -127,12 +135,98 @@ def _repair(geoms: np.ndarray, live: np.ndarray) -> tuple[Finding, Finding]:
     for i in np.flatnonzero(invalid):
         reason = shapely.is_valid_reason(geoms[i])
         parts = [p for p in shapely.get_parts(shapely.make_valid(geoms[i])) if p.geom_type in ("Polygon", "MultiPolygon")]
-        parts = [q for p in parts for q in shapely.get_parts(p)]
-        if len(parts) == 1 and not parts[0].is_empty:
-            geoms[i] = parts[0]
+        parts = [q for p in parts for q in shapely.get_parts(p) if not q.is_empty]
+        multi = type_ids[i] == _TYPE_IDS["MultiPolygon"]
+        if len(parts) == 1 or (multi and parts):
+            geoms[i] = parts[0] if len(parts) == 1 else shapely.make_valid(shapely.multipolygons(parts))
             fixed[i] = True
             fixed_values.append({"reason": reason})
         else:
             failed[i] = True
             failed_values.append({"reason": reason, "parts": len(parts)})
     return finding("invalid_polygon", failed, failed_values), finding("polygon_repaired", fixed, fixed_values)
+
+
+# --- the antimeridian ---------------------------------------------------------------------------------------
+
+_WORLD = 360.0
+
+
+def _split_antimeridian(geoms: np.ndarray, live: np.ndarray) -> Finding:
+    """Cut in place the polygons that cross ±180° into MultiPolygons on either side; one warning per polygon cut."""
+    type_ids = shapely.get_type_id(geoms)
+    polygonal = live & np.isin(type_ids, [_TYPE_IDS["Polygon"], _TYPE_IDS["MultiPolygon"]])
+    rows = np.zeros(len(geoms), dtype=bool)
+    values = []
+    if not polygonal.any():
+        return finding("antimeridian_split", rows)
+    bounds = np.full((len(geoms), 4), np.nan)
+    bounds[polygonal] = shapely.bounds(geoms[polygonal])
+    suspect = polygonal & ((bounds[:, 0] < -180) | (bounds[:, 2] > 180) | (bounds[:, 2] - bounds[:, 0] > 180))
+    for i in np.flatnonzero(suspect):
+        if not np.isfinite(bounds[i]).all():
+            continue
+        cut = split_at_antimeridian(geoms[i])
+        if cut is not None:
+            geoms[i] = cut
+            rows[i] = True
+            values.append({"parts": int(shapely.get_num_geometries(cut))})
+    return finding("antimeridian_split", rows, values)
+
+
+def split_at_antimeridian(geometry: shapely.Geometry) -> shapely.Geometry | None:
+    """``geometry`` (Polygon or MultiPolygon) cut at ±180° into a MultiPolygon, or None when it does not cross.
+
+    Each ring is first made continuous (a step of more than 180° in longitude is taken as a wrap
+    around the world, not a trip across it); a part whose longitudes then run past ±180 is cut at
+    that meridian and the piece beyond it moved back by 360°.
+    """
+    pieces: list[shapely.Geometry] = []
+    crossed = False
+    for part in shapely.get_parts(geometry):
+        unwrapped = _unwrap(part)
+        if unwrapped is None:
+            return None
+        minx, miny, maxx, maxy = unwrapped.bounds
+        if maxx - minx >= _WORLD or (minx >= -180 and maxx <= 180) or minx >= 180 or maxx <= -180:
+            if minx < -180 or maxx > 180:  # wholly past the meridian, or around the world: not ours to guess
+                return None
+            pieces.append(unwrapped)
+            continue
+        crossed = True
+        edge = 180.0 if maxx > 180 else -180.0
+        near = shapely.box(min(minx, edge), miny - 1, edge, maxy + 1) if edge > 0 else shapely.box(
+            edge, miny - 1, max(maxx, edge), maxy + 1)
+        far = shapely.box(edge, miny - 1, maxx + 1, maxy + 1) if edge > 0 else shapely.box(
+            minx - 1, miny - 1, edge, maxy + 1)
+        shift = -_WORLD if edge > 0 else _WORLD
+        for piece, dx in ((shapely.intersection(unwrapped, near), 0.0), (shapely.intersection(unwrapped, far), shift)):
+            for polygon in shapely.get_parts(piece):
+                if polygon.geom_type == "Polygon" and not polygon.is_empty and polygon.area > 0:
+                    pieces.append(shapely.transform(polygon, lambda xy, dx=dx: xy + np.array([dx, 0.0])))
+    if not crossed or not pieces:
+        return None
+    return shapely.multipolygons(pieces)
+
+
+def _unwrap(polygon: shapely.Geometry) -> shapely.Geometry | None:
+    """The polygon with each ring continuous in longitude (holes moved next to the shell); None if not a polygon."""
+    if polygon.geom_type != "Polygon":
+        return None
+    shell = _continuous(np.asarray(polygon.exterior.coords))
+    centre = shell[:, 0].mean()
+    holes = []
+    for ring in polygon.interiors:
+        coords = _continuous(np.asarray(ring.coords))
+        coords[:, 0] += _WORLD * np.round((centre - coords[:, 0].mean()) / _WORLD)
+        holes.append(coords)
+    return shapely.Polygon(shell, holes)
+
+
+def _continuous(coords: np.ndarray) -> np.ndarray:
+    """Ring coordinates whose longitude never steps by more than 180° (a step past it wraps by 360°)."""
+    coords = coords[:, :2].copy()
+    steps = np.diff(coords[:, 0])
+    wraps = -_WORLD * np.round(steps / _WORLD)
+    coords[1:, 0] += np.cumsum(wraps)
+    return coords

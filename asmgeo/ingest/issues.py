@@ -1,7 +1,10 @@
 """Issues found in an upload: one stable code each, a severity and a catalogue message.
 
 Every code is listed in :data:`CODES` with its severity: an ``error`` rejects the feature (or, with
-``feature=None``, the whole file), a ``warning`` keeps it. The message of code ``c`` is the
+``feature=None``, the whole file), a ``warning`` keeps it. A file-level error with a ``count``
+(:func:`counted_issue`) is one cause that rejects that many features, said once instead of once per
+feature (a required field no column holds; dates whose day and month order cannot be told): the
+file is still read (exit code 1), only those features are rejected. The message of code ``c`` is the
 catalogue entry ``issue.c`` (see :mod:`asmgeo.i18n`), filled from named values, so it can be
 translated. Checks that run on whole columns report a :class:`Finding` (the failing rows and their
 message values); :func:`issues_from` turns it into :class:`Issue` objects, one per failing row only.
@@ -30,6 +33,7 @@ FILE_CODES: dict[str, Severity] = {
     "unsupported_format": ERROR,
     "not_geographic": ERROR,
     "several_layers": ERROR,
+    "unknown_source_layer": ERROR,
     "unknown_crs": ERROR,
     "xml_doctype": ERROR,
     "archive_unsafe_path": ERROR,
@@ -38,10 +42,14 @@ FILE_CODES: dict[str, Severity] = {
     "archive_too_large": ERROR,
     "archive_no_data": ERROR,
     "not_utf8": WARNING,
-    "missing_column": WARNING,
+    "missing_column": ERROR,  # with a count: rejects the features, does not stop the file
+    "ambiguous_dates": ERROR,  # with a count, likewise
+    "mapped_column_missing": WARNING,
     "duplicate_column": WARNING,
     "unused_columns": WARNING,
 }
+# File-level errors that reject ``count`` features instead of stopping the file.
+COUNTED_CODES = frozenset({"missing_column", "ambiguous_dates"})
 # Feature-level codes.
 FEATURE_CODES: dict[str, Severity] = {
     "malformed_feature": ERROR,
@@ -63,12 +71,14 @@ FEATURE_CODES: dict[str, Severity] = {
     "unknown_category": ERROR,
     "unknown_country": ERROR,
     "duplicate_feature": ERROR,
+    "conflicting_values": ERROR,
     "outside_countries": ERROR,
     "wrong_country": ERROR,
     "multi_to_single": WARNING,
     "z_dropped": WARNING,
     "m_dropped": WARNING,
     "polygon_repaired": WARNING,
+    "antimeridian_split": WARNING,
     "near_border": WARNING,
 }
 CODES: dict[str, Severity] = {**FILE_CODES, **FEATURE_CODES}
@@ -76,13 +86,18 @@ CODES: dict[str, Severity] = {**FILE_CODES, **FEATURE_CODES}
 
 @dataclass(frozen=True)
 class Issue:
-    """One problem: the 0-based feature index in the file (None: the whole file), severity, code, message."""
+    """One problem: the 0-based feature index in the file (None: the whole file), severity, code, message.
+
+    ``count`` is set on file-level issues of :data:`COUNTED_CODES` only: how many features the one
+    cause rejects.
+    """
 
     feature: int | None
     severity: Severity
     code: str
     message: str
     field: str | None = None
+    count: int | None = None
 
 
 def message(code: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
@@ -97,6 +112,16 @@ def file_issue(code: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> Iss
     if code not in FILE_CODES:
         raise KeyError(f"code={code!r} is not a file-level issue code; known: {sorted(FILE_CODES)}")
     return Issue(None, FILE_CODES[code], code, message(code, lang, **values))
+
+
+def counted_issue(code: str, rejects: int, about: str | None, lang: str = DEFAULT_LANGUAGE, **values: object) -> Issue:
+    """A file-level error of :data:`COUNTED_CODES` that rejects ``rejects`` features (about the field ``about``);
+    its ``count`` is ``rejects``, its message the catalogue text filled with ``values``."""
+    if code not in COUNTED_CODES:
+        raise KeyError(f"code={code!r} is not a counted file-level code; known: {sorted(COUNTED_CODES)}")
+    if isinstance(rejects, bool) or not isinstance(rejects, int) or rejects < 0:
+        raise ValueError(f"rejects={rejects!r} must be an integer >= 0")
+    return Issue(None, FILE_CODES[code], code, message(code, lang, **values), about, rejects)
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,10 @@
   honoured (the frame carries that CRS; :mod:`asmgeo.ingest.validate` reprojects to EPSG:4326). GeoJSON
   is parsed here, not by GDAL, so an entry that is not a Feature or a geometry that cannot be read
   stays a row with an issue instead of vanishing;
-* GeoPackage (the layer named like the target layer, or its only layer), a zipped Shapefile,
-  KML (all folders, in order) and KMZ, through pyogrio/GDAL;
+* GeoPackage (the layer ``source_layer`` names; without one, its only layer, the one named like the
+  target layer, or its only spatial layer — otherwise ``several_layers`` lists them), a zipped
+  Shapefile (in any subfolder), KML (all folders, in order, or the folder ``source_layer`` names) and
+  KMZ, through pyogrio/GDAL;
 * CSV (``,`` ``;`` tab or ``|``) and attribute tables: the geometry is built by :mod:`asmgeo.ingest.tabular`
   from longitude/latitude, WKT or KoboToolbox/ODK GPS columns;
 * Excel workbooks (``.xlsx``, KoboToolbox's default export): the first sheet, read like a CSV (the
@@ -22,7 +24,8 @@ Text is read as UTF-8 (with or without a byte-order mark) or UTF-16 with a byte-
 other text is read as Windows-1252/Latin-1 with a ``not_utf8`` warning. A file that cannot be read
 at all raises :class:`~asmgeo.errors.UploadFileError` carrying an issue code of :mod:`asmgeo.ingest.issues`
 (``file_not_found``, ``file_too_large``, ``empty_file``, ``unreadable_file``, ``unsupported_format``,
-``not_geographic``, ``several_layers``, ``unknown_crs``, ``xml_doctype``, ``archive_*``). Checks
+``not_geographic``, ``several_layers``, ``unknown_source_layer``, ``unknown_crs``, ``xml_doctype``,
+``archive_*``). Checks
 that need no parsing (size, archive members, the XML prolog of KML) run before anything is parsed;
 KML is handed to GDAL only when it declares no DOCTYPE or ENTITY, and archives are unpacked with
 :mod:`asmgeo.ingest.archives` into a temporary folder that is removed before returning.
@@ -102,8 +105,12 @@ class RawFeatures:
 
 
 def read_features(path: Path | str, layer: str | None = None, limits: Limits | None = None,
-                  lang: str = DEFAULT_LANGUAGE) -> RawFeatures:
-    """Read every feature of the file at ``path``; ``layer`` picks among several layers or files by name."""
+                  lang: str = DEFAULT_LANGUAGE, *, source_layer: str | None = None) -> RawFeatures:
+    """Read every feature of the file at ``path``.
+
+    ``source_layer`` names the layer (GeoPackage), folder (KML) or file (archive) to read; without it,
+    ``layer`` (the target layer) picks among several by name.
+    """
     path = Path(path)
     limits = limits if limits is not None else upload_limits()
     try:
@@ -111,8 +118,8 @@ def read_features(path: Path | str, layer: str | None = None, limits: Limits | N
         if path.suffix.lower() in XLSX_SUFFIXES:
             return _read_xlsx(path, path.name, limits, lang)
         if path.suffix.lower() in ARCHIVE_SUFFIXES or sniff(path) == "zip":
-            return _read_archive(path, layer, limits, lang)
-        return _read_plain(path, path.name, layer, lang)
+            return _read_archive(path, layer, limits, lang, source_layer)
+        return _read_plain(path, path.name, layer, lang, source_layer)
     except OSError as exc:
         raise UploadFileError("unreadable_file", message(
             "unreadable_file", lang, file=path.name, reason=exc.strerror or type(exc).__name__)) from None
@@ -195,25 +202,26 @@ def _decode_head(head: bytes) -> str:
     return head.replace(b"\x00", b"").decode("utf-8", errors="ignore")  # UTF-16/32 without a byte-order mark
 
 
-def _read_plain(path: Path, file_name: str, layer: str | None, lang: str) -> RawFeatures:
+def _read_plain(path: Path, file_name: str, layer: str | None, lang: str,
+                source_layer: str | None = None) -> RawFeatures:
     """Read a file that is not an archive."""
     if path.suffix.lower() == ".shp":
         if not _has_parts(path):
             raise UploadFileError("unsupported_format", message("unsupported_format", lang, file=file_name))
-        return _read_ogr(path, file_name, layer, lang)
+        return _read_ogr(path, file_name, layer, lang, source_layer)
     kind = sniff(path)
     if kind == "unsupported":
         raise UploadFileError("unsupported_format", message("unsupported_format", lang, file=file_name))
     if kind == "zip":
         raise UploadFileError("archive_no_data", message("archive_no_data", lang, file=file_name))
     if kind == "gpkg":
-        return _read_ogr(path, file_name, layer, lang)
+        return _read_ogr(path, file_name, layer, lang, source_layer)
     data = path.read_bytes()
     if not data.strip(b" \t\r\n\x1e\xef\xbb\xbf"):
         raise UploadFileError("empty_file", message("empty_file", lang, file=file_name))
     if kind == "kml":
         check_xml(data, file_name, lang)
-        return _read_ogr(path, file_name, None, lang)
+        return _read_ogr(path, file_name, None, lang, source_layer)
     text, fallback = decode_text(data)
     del data
     notices = [file_issue("not_utf8", lang, file=file_name, encoding=fallback)] if fallback else []
@@ -230,8 +238,9 @@ def _has_parts(shp: Path) -> bool:
     return all(f"{shp.stem.lower()}{suffix}" in siblings for suffix in SHAPEFILE_PARTS)
 
 
-def _read_archive(path: Path, layer: str | None, limits: Limits, lang: str) -> RawFeatures:
-    """Unpack a zip or KMZ safely and read the one data file in it."""
+def _read_archive(path: Path, layer: str | None, limits: Limits, lang: str,
+                  source_layer: str | None = None) -> RawFeatures:
+    """Unpack a zip or KMZ safely and read the one data file in it (or the one ``source_layer`` names)."""
     with tempfile.TemporaryDirectory(prefix="asmgeo-upload-") as folder:
         files = archives.extract(path, Path(folder), limits, lang)
         data = [f for f in files if f.suffix.lower() in ARCHIVE_DATA_SUFFIXES]
@@ -239,12 +248,25 @@ def _read_archive(path: Path, layer: str | None, limits: Limits, lang: str) -> R
             data = [f for f in data if f.suffix.lower() == ".kml"] or data
         if not data:
             raise UploadFileError("archive_no_data", message("archive_no_data", lang, file=path.name))
-        chosen = _choose(data, layer, path, Path(folder))
+        named = _named_file(data, source_layer, Path(folder)) if source_layer and len(data) > 1 else None
+        chosen = named or _choose(data, layer, path, Path(folder))
         if chosen is None:
             names = ", ".join(str(f.relative_to(folder)) for f in data)
-            raise UploadFileError("several_layers", message(
-                "several_layers", lang, file=path.name, layers=names, layer=layer or "?"))
-        return _read_plain(chosen, f"{path.name}/{chosen.relative_to(folder).as_posix()}", layer, lang)
+            code = "unknown_source_layer" if source_layer else "several_layers"
+            raise UploadFileError(code, message(code, lang, file=path.name, layers=names,
+                                                layer=source_layer or layer or "?"))
+        return _read_plain(chosen, f"{path.name}/{chosen.relative_to(folder).as_posix()}", layer, lang,
+                           None if named else source_layer)
+
+
+def _named_file(files: list[Path], name: str, folder: Path) -> Path | None:
+    """The data file of an archive called ``name`` (its path in the archive, its file name or its stem)."""
+    wanted = name.strip().replace("\\", "/").casefold()
+    for key in (lambda f: f.relative_to(folder).as_posix(), lambda f: f.name, lambda f: f.stem):
+        found = [f for f in files if key(f).casefold() == wanted]
+        if len(found) == 1:
+            return found[0]
+    return None
 
 
 def _choose(files: list[Path], layer: str | None, archive: Path, folder: Path) -> Path | None:
@@ -312,8 +334,23 @@ def _document_entries(doc: object, file_name: str, lang: str) -> tuple[list[obje
         return [doc], _crs_member(doc, file_name, lang)
     if kind in _GEOMETRY_TYPES:
         return [{"type": "Feature", "geometry": doc, "properties": {}}], _crs_member(doc, file_name, lang)
-    reason = t("reason.geojson_type", lang, kind=repr(kind)) if kind else t("reason.geojson_no_type", lang)
-    raise UploadFileError("unreadable_file", message("unreadable_file", lang, file=file_name, reason=reason))
+    raise UploadFileError("unreadable_file", message("unreadable_file", lang, file=file_name,
+                                                     reason=_type_reason(doc, kind, lang)))
+
+
+_TOP_TYPES = ("FeatureCollection", "Feature", *_GEOMETRY_TYPES)
+
+
+def _type_reason(doc: object, kind: object, lang: str) -> str:
+    """Why a GeoJSON document is not one: a type in the wrong case, a collection without a features list…"""
+    if kind == "FeatureCollection":
+        return t("reason.geojson_no_features", lang)
+    written = next((name for name in _TOP_TYPES if isinstance(kind, str) and kind.casefold() == name.casefold()), None)
+    if written is not None:
+        return t("reason.geojson_type_case", lang, kind=repr(kind), written=written)
+    if kind:
+        return t("reason.geojson_type", lang, kind=repr(kind))
+    return t("reason.geojson_no_type", lang)
 
 
 def _crs_member(doc: dict, file_name: str, lang: str) -> str:
@@ -349,7 +386,10 @@ def _frame_from_entries(entries: list[object], errors: dict[int, str], crs: str,
             malformed[i] = t("reason.not_json_object", lang)
             continue
         if entry.get("type") != "Feature":
-            malformed[i] = t("reason.not_feature", lang, kind=repr(entry.get("type")))
+            kind = entry.get("type")
+            malformed[i] = (t("reason.geojson_type_case", lang, kind=repr(kind), written="Feature")
+                            if isinstance(kind, str) and kind.casefold() == "feature"
+                            else t("reason.not_feature", lang, kind=repr(kind)))
         props = entry.get("properties")
         if isinstance(props, dict):
             properties[i] = props
@@ -555,21 +595,25 @@ def _xlsx_text(value: object) -> str:
 # --- GDAL formats ---------------------------------------------------------------------------------------
 
 
-def _read_ogr(path: Path, file_name: str, layer: str | None, lang: str) -> RawFeatures:
-    """Read a GeoPackage, Shapefile or KML through pyogrio (KML: every folder, in order)."""
+def _read_ogr(path: Path, file_name: str, layer: str | None, lang: str,
+              source_layer: str | None = None) -> RawFeatures:
+    """Read a GeoPackage, Shapefile or KML through pyogrio (KML: every folder in order, or the one named)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            layers = [str(name) for name, _ in pyogrio.list_layers(path)]
+            listed = [(str(name), kind) for name, kind in pyogrio.list_layers(path)]
+            layers = [name for name, _ in listed]
             if not layers:
                 raise UploadFileError("empty_file", message("empty_file", lang, file=file_name))
             driver = pyogrio.read_info(path, layer=layers[0])["driver"]
-            if driver in ("LIBKML", "KML"):
+            if source_layer:
+                frame = _read_layer(path, _named_layer(layers, source_layer, file_name, lang))
+            elif driver in ("LIBKML", "KML"):
                 frames = [_read_layer(path, name) for name in layers]
                 frames = [f for f in frames if len(f)]
                 frame = pd.concat(frames, ignore_index=True) if frames else None
             else:
-                frame = _read_layer(path, _pick_layer(layers, layer, file_name, lang))
+                frame = _read_layer(path, _pick_layer(listed, layer, file_name, lang))
     except (DataSourceError, DataLayerError, OSError, RuntimeError) as exc:
         reason = str(exc).strip().splitlines()[0].rstrip(".") if str(exc).strip() else type(exc).__name__
         raise UploadFileError("unreadable_file", message("unreadable_file", lang, file=file_name, reason=reason)) from None
@@ -588,13 +632,39 @@ def _read_layer(path: Path, name: str) -> pd.DataFrame:
     return pyogrio.read_dataframe(path, layer=name, use_arrow=True)
 
 
-def _pick_layer(layers: list[str], wanted: str | None, file_name: str, lang: str) -> str:
-    """The only layer, or the one named like the target layer; ``several_layers`` otherwise."""
+def list_source_layers(path: Path | str) -> list[str]:
+    """The layers (GeoPackage) or folders (KML) of a file, for a picker; [] for a file that has none or one."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            names = [str(name) for name, _ in pyogrio.list_layers(Path(path))]
+    except (DataSourceError, DataLayerError, OSError, RuntimeError):
+        return []
+    return names if len(names) > 1 else []
+
+
+def _named_layer(layers: list[str], wanted: str, file_name: str, lang: str) -> str:
+    """The layer called ``wanted`` (exactly, else without regard to case); ``unknown_source_layer`` otherwise."""
+    if wanted in layers:
+        return wanted
+    same = [name for name in layers if name.casefold() == wanted.strip().casefold()]
+    if len(same) == 1:
+        return same[0]
+    raise UploadFileError("unknown_source_layer", message(
+        "unknown_source_layer", lang, file=file_name, layer=wanted, layers=", ".join(layers)))
+
+
+def _pick_layer(listed: list[tuple[str, object]], wanted: str | None, file_name: str, lang: str) -> str:
+    """The only layer, the one named like the target layer, or the only spatial one; ``several_layers`` otherwise."""
+    layers = [name for name, _ in listed]
     if len(layers) == 1:
         return layers[0]
     named = [name for name in layers if wanted and name.lower() == wanted.lower()]
     if len(named) == 1:
         return named[0]
+    spatial = [name for name, kind in listed if kind]
+    if len(spatial) == 1:
+        return spatial[0]
     raise UploadFileError("several_layers", message(
         "several_layers", lang, file=file_name, layers=", ".join(layers), layer=wanted or "?"))
 

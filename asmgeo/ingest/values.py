@@ -4,13 +4,20 @@
 into canonical values and :class:`~asmgeo.ingest.issues.Finding` objects for the rows that fail:
 
 * ``text``: stripped text (a whole number written as ``12.0`` becomes ``"12"``);
-* ``date``: ``YYYY-MM-DD`` or ``YYYY/MM/DD`` (year first, so never ambiguous; a date-time keeps
-  its date part, as Shapefile exports write it) → ``datetime64[ms]``; ``not_a_date``,
-  ``future_date`` (after ``today``);
+* ``date``: ``YYYY-MM-DD`` or ``YYYY/MM/DD`` (a date-time keeps its date part, as Shapefile
+  exports write it), a year-month (``2024-01``, ``2024/01``, ``202401``) or a year (``2019``) →
+  ``datetime64[ms]`` at the first day of the period, with its precision (``day``, ``month``,
+  ``year``) in :attr:`ParsedField.precision`; ``DD/MM/YYYY`` or ``MM/DD/YYYY`` (``/``, ``.`` or
+  ``-``) when the column tells which: some first number above 12 and no second one (day first), or
+  the reverse (month first). A column where neither is above 12 cannot be told: those values are
+  :attr:`ParsedField.ambiguous` (one file-level issue, not one per feature) until ``date_format``
+  (``strptime`` codes, e.g. ``%d/%m/%Y``) settles them. ``not_a_date``, ``future_date`` (a period
+  that starts after ``today``);
 * ``integer`` / ``number``: ``not_an_integer`` / ``not_a_number`` (``"12 workers"``),
   ``negative_value`` (every count and quantity in the schema is ≥ 0); a decimal comma is accepted;
-* ``category`` / ``list``: values through the aliases of :mod:`asmgeo.schema` (``or`` → ``gold``,
-  ``oui`` → ``yes``), ``unknown_category`` naming the closest known value; a list is split on ``;``
+* ``category`` / ``list``: values through ``value_map`` (the mapping's ``--value`` pairs, looked up
+  first) and the aliases of :mod:`asmgeo.schema` (``or`` → ``gold``, ``oui`` → ``yes``),
+  ``unknown_category`` naming the closest known value; a list is split on ``;``
   or ``,`` (or on spaces, as KoboToolbox writes select-multiple answers) and stored joined by
   :data:`~asmgeo.schema.PRACTICE_SEPARATOR`;
 * a required field that is empty: ``missing_field``.
@@ -25,6 +32,7 @@ import difflib
 import json
 import math
 import re
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,9 +40,20 @@ import pandas as pd
 
 from asmgeo.ingest.issues import Finding, finding
 from asmgeo.ingest.tabular import numbers
-from asmgeo.schema import PRACTICE_SEPARATOR, Field, alias_key, value_alias_index
+from asmgeo.schema import (
+    DATE_PRECISIONS,
+    PRACTICE_SEPARATOR,
+    Field,
+    alias_key,
+    format_survey_date,
+    value_alias_index,
+)
 
-_ISO_DATE = r"^\s*(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ][0-9:.]*(?:Z|[+-]\d\d:?\d\d)?)?\s*$"
+_TIME = r"(?:[T ,]+[0-9:.]*(?:\s*(?:Z|[+-]\d\d:?\d\d))?)?"
+_ISO_DATE = rf"^\s*(\d{{4}})[-/](\d{{1,2}})[-/](\d{{1,2}}){_TIME}\s*$"
+_YEAR_MONTH = r"^\s*(\d{4})(?:[-/](\d{1,2})|(\d{2}))\s*$"
+_YEAR = r"^\s*(\d{4})\s*$"
+_NUMERIC_DATE = rf"^\s*(\d{{1,2}})([-/.])(\d{{1,2}})\2(\d{{4}}){_TIME}\s*$"
 _LIST_SPLIT = re.compile(r"\s*[;,]\s*")
 _DTYPES = {"text": "str", "category": "str", "list": "str", "integer": "Int64", "number": "float64",
            "date": "datetime64[ms]"}
@@ -42,15 +61,35 @@ _DTYPES = {"text": "str", "category": "str", "list": "str", "integer": "Int64", 
 
 @dataclass(frozen=True)
 class ParsedField:
-    """A canonical field parsed from the file: values (NA where empty or wrong), empty rows, failing rows."""
+    """A canonical field parsed from the file: values (NA where empty or wrong), empty rows, failing rows.
+
+    For a date field, ``precision`` holds ``"year"``, ``"month"`` or ``"day"`` per row (NA where there
+    is no date) and ``ambiguous`` the rows whose day and month order the column does not tell.
+    """
 
     values: pd.Series
     missing: np.ndarray
     findings: tuple[Finding, ...]
+    precision: pd.Series | None = None
+    ambiguous: np.ndarray | None = None
+    ambiguous_values: tuple[str, ...] = ()
 
 
-def parse_field(spec: Field, raw: pd.Series | None, n: int, today: dt.date) -> ParsedField:
-    """Parse column ``raw`` (None: the file has no column for the field) of ``n`` rows as field ``spec``."""
+@dataclass(frozen=True)
+class _Options:
+    """What a mapping adds to parsing: category values of its own, and the date format it names."""
+
+    value_map: dict[str, str]
+    date_format: str | None
+
+
+def parse_field(spec: Field, raw: pd.Series | None, n: int, today: dt.date, *,
+                value_map: dict[str, str] | None = None, date_format: str | None = None) -> ParsedField:
+    """Parse column ``raw`` (None: the file has no column for the field) of ``n`` rows as field ``spec``.
+
+    ``value_map`` (file value → canonical choice) is tried before the schema aliases for a category or
+    list field; ``date_format`` (``strptime`` codes) reads the dates a date field does not read by itself.
+    """
     if raw is None:
         raw = pd.Series([None] * n, dtype=object)
     if len(raw) != n:
@@ -60,10 +99,19 @@ def parse_field(spec: Field, raw: pd.Series | None, n: int, today: dt.date) -> P
               "category": _category_field, "list": _list_field}.get(spec.kind)
     if parser is None:
         raise ValueError(f"field {spec.name!r} has kind={spec.kind!r}, which asmgeo cannot parse")
-    values, missing, found = parser(spec, raw, today)
+    options = _Options({alias_key(k): v for k, v in (value_map or {}).items()}, date_format)
+    values, missing, found, *more = parser(spec, raw, today, options)
     if spec.required:
         found = [finding("missing_field", missing, [{"field": spec.name}] * int(missing.sum()), spec.name), *found]
-    return ParsedField(values, missing, tuple(f for f in found if len(f.rows)))
+    return ParsedField(values, missing, tuple(f for f in found if len(f.rows)), *more)
+
+
+def choice_index(field_name: str, value_map: dict[str, str] | None = None) -> dict[str, str]:
+    """Folded value → canonical choice of ``field_name``: the mapping's own values first, then the aliases."""
+    index = value_alias_index(field_name)
+    if not value_map:
+        return index
+    return {**index, **{alias_key(k): v for k, v in value_map.items()}}
 
 
 def empty_column(spec: Field, n: int) -> pd.Series:
@@ -112,38 +160,114 @@ def _cell_text(value: object) -> str | None:
     return str(value)
 
 
-def _text_field(spec: Field, raw: pd.Series, today: dt.date) -> tuple[pd.Series, np.ndarray, list[Finding]]:
+def _text_field(spec: Field, raw: pd.Series, today: dt.date, options: _Options) -> tuple:
     """Text values."""
     text = as_text(raw)
     return text, text.isna().to_numpy(), []
 
 
-def _date_field(spec: Field, raw: pd.Series, today: dt.date) -> tuple[pd.Series, np.ndarray, list[Finding]]:
-    """Dates at midnight (``datetime64[ms]``); ``not_a_date`` and ``future_date`` findings."""
+def _date_field(spec: Field, raw: pd.Series, today: dt.date, options: _Options) -> tuple:
+    """Dates at midnight of the first day of their period (``datetime64[ms]``), their precision, ambiguous rows;
+    ``not_a_date`` and ``future_date`` findings."""
     if pd.api.types.is_datetime64_any_dtype(raw):
         dates = raw.dt.tz_localize(None) if getattr(raw.dt, "tz", None) is not None else raw
         dates = dates.dt.normalize().astype("datetime64[ms]")
         text = dates.dt.strftime("%Y-%m-%d")
         missing = dates.isna().to_numpy()
         bad = np.zeros(len(raw), dtype=bool)
+        ambiguous = np.zeros(len(raw), dtype=bool)
+        precision = pd.Series(np.where(missing, None, "day"), dtype="str")
     else:
         text = as_text(raw)
         missing = text.isna().to_numpy()
         unique = pd.Series(text.dropna().unique(), dtype="str")  # survey days repeat: parse each once
-        parts = unique.str.extract(_ISO_DATE)
-        parsed = pd.to_datetime(parts[0] + "-" + parts[1] + "-" + parts[2], format="%Y-%m-%d", errors="coerce")
+        parsed, kinds = read_dates(unique, options.date_format)
         lookup = dict(zip(unique, parsed.astype("datetime64[ms]")))
         dates = pd.Series(text.map(lookup), dtype="datetime64[ms]")
-        bad = ~missing & dates.isna().to_numpy()
+        kind = text.map(dict(zip(unique, kinds)))
+        ambiguous = (kind == AMBIGUOUS).fillna(False).to_numpy(dtype=bool)
+        bad = ~missing & dates.isna().to_numpy() & ~ambiguous
+        precision = pd.Series(kind.where(kind.isin(DATE_PRECISIONS)), dtype="str")
     found = [finding("not_a_date", bad, [{"field": spec.name, "value": v} for v in text[bad]], spec.name)]
     future = (dates > pd.Timestamp(today)).fillna(False).to_numpy(dtype=bool)
     found.append(finding("future_date", future, [
-        {"field": spec.name, "value": v, "today": today.isoformat()} for v in dates[future].dt.strftime("%Y-%m-%d")],
-        spec.name))
-    return dates.mask(bad), missing, found
+        {"field": spec.name, "value": format_survey_date(d, p), "today": today.isoformat()}
+        for d, p in zip(dates[future], precision[future])], spec.name))
+    keep = ~(bad | ambiguous)
+    samples = tuple(str(v) for v in pd.unique(text[ambiguous].dropna())[:3]) if ambiguous.any() else ()
+    return dates.where(keep), missing, found, precision.where(keep), ambiguous, samples
 
 
-def _number_field(spec: Field, raw: pd.Series, today: dt.date) -> tuple[pd.Series, np.ndarray, list[Finding]]:
+AMBIGUOUS = "ambiguous"
+
+
+def read_dates(text: pd.Series, date_format: str | None = None) -> tuple[pd.Series, np.ndarray]:
+    """Distinct date texts → (first day of each one's period or NaT, its precision or ``"ambiguous"`` or None).
+
+    Year first is always read (a day, a year-month, a year); day or month first only when the
+    values themselves tell the order (see the module docstring) or ``date_format`` gives it.
+    """
+    text = pd.Series(text, dtype="str").reset_index(drop=True)
+    n = len(text)
+    result = pd.Series(pd.NaT, index=range(n), dtype="datetime64[ms]")
+    kinds = np.full(n, None, dtype=object)
+    if not n:
+        return result, kinds
+
+    def put(mask: np.ndarray, values: pd.Series, kind: str) -> None:
+        ok = mask & values.notna().to_numpy()
+        result[ok] = values[ok].astype("datetime64[ms]")
+        kinds[ok] = kind
+
+    iso = text.str.extract(_ISO_DATE)
+    put(iso[0].notna().to_numpy(), _ymd(iso[0], iso[1], iso[2]), "day")
+    month = text.str.extract(_YEAR_MONTH)
+    month_number = month[1].fillna(month[2])
+    put(pd.isna(kinds) & month[0].notna().to_numpy(), _ymd(month[0], month_number, "1"), "month")
+    year = text.str.extract(_YEAR)
+    put(pd.isna(kinds) & year[0].notna().to_numpy(), _ymd(year[0], "1", "1"), "year")
+    rest = pd.isna(kinds)
+    if date_format and rest.any():
+        given = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ms]")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # pandas warns when a format has no day or no year
+            given[rest] = pd.to_datetime(text[rest], format=date_format, errors="coerce").dt.normalize()
+        put(rest, given, format_precision(date_format))
+        return result, kinds
+    numeric = text.str.extract(_NUMERIC_DATE)
+    found = numeric[0].notna().to_numpy() & rest
+    if found.any():
+        first = pd.to_numeric(numeric[0], errors="coerce").to_numpy()
+        second = pd.to_numeric(numeric[2], errors="coerce").to_numpy()
+        day_first = bool((first[found] > 12).any())
+        month_first = bool((second[found] > 12).any())
+        if day_first != month_first:
+            day, month_of = (numeric[0], numeric[2]) if day_first else (numeric[2], numeric[0])
+            put(found, _ymd(numeric[3], month_of, day), "day")
+        else:  # neither order shows (or both do): the same day either way is still a date
+            same = found & (first == second)
+            put(same, _ymd(numeric[3], numeric[2], numeric[0]), "day")
+            kinds[found & ~same] = AMBIGUOUS
+    return result, kinds
+
+
+def format_precision(date_format: str) -> str:
+    """The precision a ``strptime`` format gives: a day, a month or a year."""
+    if any(code in date_format for code in ("%d", "%j", "%U", "%W", "%c", "%x")):
+        return "day"
+    if any(code in date_format for code in ("%m", "%b", "%B")):
+        return "month"
+    return "year"
+
+
+def _ymd(year: pd.Series, month: pd.Series | str, day: pd.Series | str) -> pd.Series:
+    """Dates from year, month and day texts (NaT where they make no date)."""
+    text = year.astype("str") + "-" + (month if isinstance(month, str) else month.astype("str")) + "-" + (
+        day if isinstance(day, str) else day.astype("str"))
+    return pd.to_datetime(text.where(year.notna()), format="%Y-%m-%d", errors="coerce")
+
+
+def _number_field(spec: Field, raw: pd.Series, today: dt.date, options: _Options) -> tuple:
     """Integers (``Int64``) or numbers (``float64``) ≥ 0; wrong-type and negative findings."""
     text = as_text(raw)
     missing = text.isna().to_numpy()
@@ -166,11 +290,11 @@ def _number_field(spec: Field, raw: pd.Series, today: dt.date) -> tuple[pd.Serie
     return result, missing, found
 
 
-def _category_field(spec: Field, raw: pd.Series, today: dt.date) -> tuple[pd.Series, np.ndarray, list[Finding]]:
-    """Canonical choices through the value aliases; ``unknown_category`` with the closest choice."""
+def _category_field(spec: Field, raw: pd.Series, today: dt.date, options: _Options) -> tuple:
+    """Canonical choices through the mapping's values and the value aliases; ``unknown_category`` with the closest."""
     text = as_text(raw)
     missing = text.isna().to_numpy()
-    index = value_alias_index(spec.name)
+    index = {**value_alias_index(spec.name), **options.value_map}
     lookup = {value: index.get(alias_key(value)) for value in text.dropna().unique()}
     values = text.map(lookup)
     bad = ~missing & values.isna().to_numpy()
@@ -178,9 +302,9 @@ def _category_field(spec: Field, raw: pd.Series, today: dt.date) -> tuple[pd.Ser
     return pd.Series(values, dtype="str").mask(pd.Series(bad)), missing, found
 
 
-def _list_field(spec: Field, raw: pd.Series, today: dt.date) -> tuple[pd.Series, np.ndarray, list[Finding]]:
+def _list_field(spec: Field, raw: pd.Series, today: dt.date, options: _Options) -> tuple:
     """Lists of canonical codes joined by the practice separator; ``unknown_category`` for a wrong item."""
-    index = value_alias_index(spec.name)
+    index = {**value_alias_index(spec.name), **options.value_map}
     text = as_text(raw)
     missing = text.isna().to_numpy()
     if pd.api.types.is_object_dtype(raw):  # JSON arrays stay lists: parse those cells one by one
