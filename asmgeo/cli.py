@@ -18,7 +18,8 @@ from asmgeo.demo.install import install_demo
 from asmgeo.domain import mpf, ratings_io
 from asmgeo.errors import AsmgeoError, RatingsFileError
 from asmgeo.i18n import DEFAULT_LANGUAGE, LANGUAGES, number, t
-from asmgeo.ingest.validate import validate_file
+from asmgeo.ingest.mapping import Mapping, is_mapping_file, resolve_mapping, save_mapping
+from asmgeo.ingest.validate import validate_file, with_provenance
 from asmgeo.schema import UPLOAD_LAYERS
 from asmgeo.shipped import boundaries, reference
 from asmgeo.store import batches, open_store
@@ -64,6 +65,44 @@ def _add_lang_option(parser: argparse.ArgumentParser, lang: str, default: object
         parser.add_argument("--lang", choices=LANGUAGES, default=default, help=t("cli.help.lang", lang))
 
 
+def _help(key: str, lang: str) -> str:
+    """A help text for argparse, whose own formatting would take a ``%`` (``%d/%m/%Y``) for a placeholder."""
+    return t(key, lang).replace("%", "%%")
+
+
+def _add_mapping_options(parser: argparse.ArgumentParser, lang: str) -> None:
+    """The options that map a file's columns to our fields (``validate`` and ``import``; DESIGN §4)."""
+    parser.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN[,COLUMN…]",
+                        help=_help("cli.help.map", lang))
+    parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE", help=_help("cli.help.set", lang))
+    parser.add_argument("--value", action="append", default=[], metavar="FIELD:FROM=TO",
+                        help=_help("cli.help.value", lang))
+    parser.add_argument("--generate-ids", action="store_true", help=_help("cli.help.generate_ids", lang))
+    parser.add_argument("--mapping", metavar="NAME|FILE.json", help=_help("cli.help.mapping", lang))
+    parser.add_argument("--save-mapping", metavar="NAME|FILE.json", help=_help("cli.help.save_mapping", lang))
+    parser.add_argument("--source-layer", metavar="NAME", help=_help("cli.help.source_layer", lang))
+    parser.add_argument("--date-format", metavar="FORMAT", help=_help("cli.help.date_format", lang))
+    parser.add_argument("--dedupe-by", metavar="COLUMN", help=_help("cli.help.dedupe_by", lang))
+
+
+def _mapping(args: argparse.Namespace) -> Mapping | None:
+    """The mapping the options give (None when they give none); a NAME kept in the store is refused for now."""
+    if args.save_mapping and not is_mapping_file(args.save_mapping):
+        resolve_mapping(args.save_mapping, args.layer, lang=args.lang)  # raises: names need the store's mappings
+    base = resolve_mapping(args.mapping, args.layer, lang=args.lang) if args.mapping else None
+    mapping = Mapping.from_cli(args.layer, args.map, args.set, args.value, generate_ids=args.generate_ids,
+                               date_format=args.date_format, dedupe_by=args.dedupe_by,
+                               source_layer=args.source_layer, base=base, lang=args.lang)
+    return None if mapping.is_empty and not args.save_mapping else mapping
+
+
+def _save_mapping(args: argparse.Namespace, mapping: Mapping | None) -> None:
+    """Write the mapping used to ``--save-mapping FILE.json`` and say so on stderr (stdout stays the report)."""
+    if args.save_mapping and mapping is not None:
+        save_mapping(mapping, args.save_mapping, lang=args.lang)
+        print(t("cli.mapping_saved", args.lang, path=args.save_mapping), file=sys.stderr)
+
+
 def build_parser(lang: str = DEFAULT_LANGUAGE) -> argparse.ArgumentParser:
     """The ``asmgeo`` argument parser with its subcommands, its help texts in ``lang``."""
     parser = argparse.ArgumentParser(prog="python -m asmgeo", description=t("cli.description", lang))
@@ -83,12 +122,16 @@ def build_parser(lang: str = DEFAULT_LANGUAGE) -> argparse.ArgumentParser:
     validate.add_argument("file", help=t("cli.help.upload_file", lang))
     validate.add_argument("--layer", required=True, choices=UPLOAD_LAYERS, help=t("cli.help.layer", lang))
     validate.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.help.format", lang))
+    _add_mapping_options(validate, lang)
     upload = commands.add_parser("import", help=t("cli.help.import", lang))
     upload.add_argument("file", help=t("cli.help.upload_file", lang))
     upload.add_argument("--layer", required=True, choices=UPLOAD_LAYERS, help=t("cli.help.layer", lang))
     upload.add_argument("--by", help=t("cli.help.by", lang))
     upload.add_argument("--strict", action="store_true", help=t("cli.help.strict", lang))
     upload.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.help.format", lang))
+    _add_mapping_options(upload, lang)
+    upload.add_argument("--source", metavar="TEXT", help=_help("cli.help.source", lang))
+    upload.add_argument("--licence", metavar="TEXT", help=_help("cli.help.licence", lang))
     listing = commands.add_parser("batches", help=t("cli.help.batches", lang))
     listing.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.help.format", lang))
     approve = commands.add_parser("approve", help=t("cli.help.approve", lang))
@@ -166,7 +209,10 @@ def cmd_ratings_template(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check an upload and print the report (text or one JSON object); exit 0, 1 or 2 (DESIGN §4)."""
-    report = validate_file(Path(args.file), args.layer, boundaries.load_countries("full"), lang=args.lang)
+    mapping = _mapping(args)
+    report = validate_file(Path(args.file), args.layer, boundaries.load_countries("full"), lang=args.lang,
+                           mapping=mapping)
+    _save_mapping(args, mapping)
     if args.format == "json":
         print(json.dumps(report.to_json(), ensure_ascii=False))
         return report.exit_code
@@ -179,7 +225,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Validate an upload and store its accepted features in one transaction; exit 0, 1 or 2 (DESIGN §4)."""
-    report = validate_file(Path(args.file), args.layer, boundaries.load_countries("full"), lang=args.lang)
+    mapping = _mapping(args)
+    report = validate_file(Path(args.file), args.layer, boundaries.load_countries("full"), lang=args.lang,
+                           mapping=mapping)
+    report = with_provenance(report, args.source, args.licence)
+    _save_mapping(args, mapping)
     result = batches.ImportResult(None, 0)
     if report.exit_code != EXIT_UNREADABLE:
         result = batches.import_report(open_store(), report, by=args.by, strict=args.strict)
@@ -216,6 +266,8 @@ def _print_report(report, lang: str = DEFAULT_LANGUAGE) -> None:
     for issue in report.issues:
         print(t("cli.issue_line", lang, feature="-" if issue.feature is None else issue.feature,
                 severity=t(f"cli.severity.{issue.severity}", lang), code=issue.code, message=issue.message))
+    if report.skipped_existing:
+        print(t("cli.skipped_existing", lang, count=number(report.skipped_existing, lang)))
 
 
 
