@@ -7,7 +7,7 @@ from asmgeo.i18n import number, t
 from ui import data, language, sidebar
 from ui.feedback import errors_shown, lang
 from ui.frame import leave_legacy_pages_mode
-from ui.state import DEMO_NOTICE
+from ui.state import DEMO_NOTICE, UPGRADE_NOTICE
 
 
 def frame() -> None:
@@ -15,6 +15,12 @@ def frame() -> None:
     leave_legacy_pages_mode()
     st.set_page_config(page_title="asmgeo", page_icon="⛏️", layout="wide")
     language.follow_url()
+
+    upgraded = data.upgrade_notice(lang())  # a store from an earlier release: upgraded in place, said once
+    if upgraded is not None:
+        st.session_state[UPGRADE_NOTICE] = upgraded
+    if UPGRADE_NOTICE in st.session_state:
+        st.info(st.session_state[UPGRADE_NOTICE])
 
     built_in = data.ensure_demo()
     if built_in is not None:

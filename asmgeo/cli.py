@@ -1,4 +1,4 @@
-"""Command line: ``python -m asmgeo demo|layers|import-ratings|validate|import|batches|approve|undo|export-map``.
+"""Command line: ``python -m asmgeo init-store|demo|layers|import-ratings|validate|import|batches|approve|undo|export-map``.
 
 Errors become one sentence and exit code 2.
 """
@@ -18,11 +18,13 @@ from asmgeo.demo.install import install_demo
 from asmgeo.domain import mpf, ratings_io
 from asmgeo.errors import AsmgeoError, RatingsFileError
 from asmgeo.i18n import DEFAULT_LANGUAGE, LANGUAGES, number, t
+from asmgeo.ingest import commit
 from asmgeo.ingest.mapping import Mapping, is_mapping_file, resolve_mapping, save_mapping
 from asmgeo.ingest.validate import validate_file, with_provenance
 from asmgeo.schema import UPLOAD_LAYERS
 from asmgeo.shipped import boundaries, reference
-from asmgeo.store import batches, open_store
+from asmgeo.store import Store, batches, open_store
+from asmgeo.store.base import upgrade_text
 
 EXIT_OK = 0
 EXIT_REJECTED = 1
@@ -132,6 +134,7 @@ def build_parser(lang: str = DEFAULT_LANGUAGE) -> argparse.ArgumentParser:
     _add_mapping_options(upload, lang)
     upload.add_argument("--source", metavar="TEXT", help=_help("cli.help.source", lang))
     upload.add_argument("--licence", metavar="TEXT", help=_help("cli.help.licence", lang))
+    commands.add_parser("init-store", help=t("cli.help.init_store", lang))
     listing = commands.add_parser("batches", help=t("cli.help.batches", lang))
     listing.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.help.format", lang))
     approve = commands.add_parser("approve", help=t("cli.help.approve", lang))
@@ -150,9 +153,29 @@ def build_parser(lang: str = DEFAULT_LANGUAGE) -> argparse.ArgumentParser:
     return parser
 
 
+def _open(args: argparse.Namespace) -> Store:
+    """The configured store, its schema brought up to date first; an upgrade is said on stderr."""
+    store = open_store()
+    upgrade = store.upgrade()
+    if upgrade is not None:
+        print(upgrade_text(upgrade, args.lang), file=sys.stderr)
+    return store
+
+
+def cmd_init_store(args: argparse.Namespace) -> int:
+    """Create the store, or upgrade its schema to the current version; say what was done."""
+    store = open_store()
+    upgrade = store.upgrade(create=True)
+    if upgrade is None:
+        print(t("cli.store_current", args.lang, path=store.location, version=store.schema_version()))
+    else:
+        print(upgrade_text(upgrade, args.lang))
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """Build the demo and say what was written."""
-    store = open_store()
+    store = _open(args)
     report = install_demo(store, n_sites=args.sites)
     counts = ", ".join(t("cli.layer_count", args.lang, layer=name, count=number(count, args.lang))  # layer names as stored
                        for name, count in report.counts.items())
@@ -163,7 +186,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_layers(args: argparse.Namespace) -> int:
     """List the layers of the store."""
-    store = open_store()
+    store = _open(args)
     if not store.exists():
         raise AsmgeoError(t("cli.no_store", args.lang, path=store.location))
     infos = store.summary()
@@ -190,7 +213,7 @@ def cmd_import_ratings(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return EXIT_REJECTED
-    store = open_store()
+    store = _open(args)
     edition = ratings_io.store_ratings(store, ratings, args.edition or path.name)
     print(t("cli.ratings_stored", args.lang, edition=edition, rows=number(len(ratings), args.lang), path=store.location,
             countries=", ".join(sorted(ratings["iso3"].unique()))))
@@ -230,9 +253,9 @@ def cmd_import(args: argparse.Namespace) -> int:
                            mapping=mapping)
     report = with_provenance(report, args.source, args.licence)
     _save_mapping(args, mapping)
-    result = batches.ImportResult(None, 0)
+    result = commit.ImportResult(None, 0)
     if report.exit_code != EXIT_UNREADABLE:
-        result = batches.import_report(open_store(), report, by=args.by, strict=args.strict)
+        result = commit.import_report(_open(args), report, by=args.by, strict=args.strict)
     exit_code = EXIT_REJECTED if result.duplicate_of is not None else report.exit_code
     if result.duplicate_of is not None:
         print(t("cli.import_duplicate", args.lang, file=report.file_name, layer=report.layer, batch=result.duplicate_of),
@@ -273,7 +296,7 @@ def _print_report(report, lang: str = DEFAULT_LANGUAGE) -> None:
 
 def cmd_batches(args: argparse.Namespace) -> int:
     """List the import batches (text lines or one JSON array)."""
-    store = open_store()
+    store = _open(args)
     frame = batches.list_batches(store)
     if args.format == "json":
         print(json.dumps(frame.to_dict(orient="records"), ensure_ascii=False))
@@ -287,7 +310,7 @@ def cmd_batches(args: argparse.Namespace) -> int:
 
 def cmd_approve(args: argparse.Namespace) -> int:
     """Approve one pending batch."""
-    store = open_store()
+    store = _open(args)
     batches.approve(store, args.batch)
     record = batches.get_batch(store, args.batch)
     print(t("cli.batch_approved", args.lang, batch=args.batch, file_name=record["file_name"], layer=record["layer"]))
@@ -296,7 +319,7 @@ def cmd_approve(args: argparse.Namespace) -> int:
 
 def cmd_undo(args: argparse.Namespace) -> int:
     """Delete the rows of one batch and mark it undone."""
-    store = open_store()
+    store = _open(args)
     deleted = batches.undo(store, args.batch)
     layer = batches.get_batch(store, args.batch)["layer"]
     print(t("cli.batch_undone", args.lang, batch=args.batch, deleted=number(deleted, args.lang), layer=layer))
@@ -307,7 +330,7 @@ def cmd_export_map(args: argparse.Namespace) -> int:
     """Write the offline hand-out map of a region or a country; say where and how big it is."""
     from asmgeo.outputs import handout  # folium and rasterio load for this command only
 
-    store = open_store()
+    store = _open(args)
     if not store.exists():
         raise AsmgeoError(t("cli.no_store", args.lang, path=store.location))
     countries = None
@@ -333,6 +356,7 @@ COMMANDS = {"demo": cmd_demo, "layers": cmd_layers, "import-ratings": cmd_import
 COMMANDS["validate"] = cmd_validate
 COMMANDS.update({"import": cmd_import, "batches": cmd_batches, "approve": cmd_approve, "undo": cmd_undo})
 COMMANDS["export-map"] = cmd_export_map
+COMMANDS["init-store"] = cmd_init_store
 
 
 def main(argv: Sequence[str] | None = None) -> int:

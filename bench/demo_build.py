@@ -81,9 +81,9 @@ def naive_loop(n: int, folder: Path) -> None:
 def asmgeo_build(n: int, folder: Path) -> int:
     """The full demo build into a new GeoPackage store; returns the store size in bytes."""
     os.environ["ASMGEO_RASTER_DIR"] = str(folder / "rasters")
-    store = open_store(str(folder / "store.gpkg"))
-    install_demo(store, n_sites=n)
-    return harness.file_bytes(store.path)
+    path = folder / "store.gpkg"
+    install_demo(open_store(path), n_sites=n)
+    return harness.file_bytes(path)
 
 
 def naive_build(n: int, folder: Path) -> int:

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from asmgeo.demo.install import install_demo
-from asmgeo.store import GeoPackageStore, open_store
+from asmgeo.store import Store, open_store
 
 
 @contextmanager
-def demo_store_in(folder: Path, n_sites: int) -> Iterator[GeoPackageStore]:
+def demo_store_in(folder: Path, n_sites: int) -> Iterator[Store]:
     """Build an ``n_sites`` demo store in ``folder`` and point ``ASMGEO_*`` at it while inside."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ASMGEO_STORE", str(folder / "store.gpkg"))

@@ -12,9 +12,10 @@ from stores import demo_store_in
 
 from asmgeo.domain import query
 from asmgeo.domain.practices import load_rules
+from asmgeo.ingest import commit
 from asmgeo.ingest.validate import validate_file
 from asmgeo.shipped import boundaries
-from asmgeo.store import GeoPackageStore, batches
+from asmgeo.store import Store, batches, geopackage, open_store
 
 UPLOADS = uf.UPLOADS
 
@@ -25,8 +26,8 @@ def countries():
 
 
 @pytest.fixture
-def store(tmp_path) -> GeoPackageStore:
-    return GeoPackageStore(tmp_path / "s.gpkg")
+def store(tmp_path) -> Store:
+    return open_store(tmp_path / "s.gpkg")
 
 
 def _report(countries, name: str, layer: str = "sites", folder: Path = UPLOADS):
@@ -35,7 +36,7 @@ def _report(countries, name: str, layer: str = "sites", folder: Path = UPLOADS):
 
 def test_import_writes_the_accepted_features_as_a_pending_batch(store, countries):
     report = _report(countries, "sites.geojson")
-    result = batches.import_report(store, report, by="awa")
+    result = commit.import_report(store, report, by="awa")
     assert result.batch is not None and len(result.batch) == 32 and result.duplicate_of is None
     assert result.written == report.accepted_count == store.count("sites") == 4
     rows = store.read("sites")
@@ -49,52 +50,52 @@ def test_import_writes_the_accepted_features_as_a_pending_batch(store, countries
 
 
 def test_who_defaults_to_the_os_user(store, countries, monkeypatch):
-    monkeypatch.setattr(batches.getpass, "getuser", lambda: "os-user")
-    batches.import_report(store, _report(countries, "kobo_sites.csv"))
+    monkeypatch.setattr(commit.getpass, "getuser", lambda: "os-user")
+    commit.import_report(store, _report(countries, "kobo_sites.csv"))
     assert batches.list_batches(store)["who"].tolist() == ["os-user"]
 
 
 def test_empty_source_is_filled_from_the_file_name(store, countries):
     report = _report(countries, "kobo_sites.csv")
     assert report.accepted["source"].isna().all()
-    batches.import_report(store, report)
+    commit.import_report(store, report)
     assert set(store.read("sites")["source"]) == {"kobo_sites.csv"}
 
 
 def test_the_same_file_twice_writes_nothing_and_names_the_first_batch(store, countries):
-    first = batches.import_report(store, _report(countries, "sites.geojson"))
-    second = batches.import_report(store, _report(countries, "sites.geojson"))
-    assert second == batches.ImportResult(None, 0, first.batch)
+    first = commit.import_report(store, _report(countries, "sites.geojson"))
+    second = commit.import_report(store, _report(countries, "sites.geojson"))
+    assert second == commit.ImportResult(None, 0, first.batch)
     assert store.count("sites") == 4 and len(batches.list_batches(store)) == 1
 
 
 def test_an_undone_batch_does_not_block_importing_the_file_again(store, countries):
-    first = batches.import_report(store, _report(countries, "sites.geojson"))
+    first = commit.import_report(store, _report(countries, "sites.geojson"))
     batches.undo(store, first.batch)
-    again = batches.import_report(store, _report(countries, "sites.geojson"))
+    again = commit.import_report(store, _report(countries, "sites.geojson"))
     assert again.batch not in (None, first.batch) and store.count("sites") == 4
 
 
 def test_strict_refuses_a_file_with_rejections(store, countries):
     report = _report(countries, "bad_values.geojson")
     assert report.rejected_count and report.accepted_count
-    assert batches.import_report(store, report, strict=True) == batches.ImportResult(None, 0)
+    assert commit.import_report(store, report, strict=True) == commit.ImportResult(None, 0)
     assert not store.exists()
-    assert batches.import_report(store, report).written == report.accepted_count == store.count("sites")
+    assert commit.import_report(store, report).written == report.accepted_count == store.count("sites")
 
 
-def test_a_file_level_error_writes_nothing(store, countries):
-    batches.import_report(store, _report(countries, "sites.geojson"))
-    before = store.path.read_bytes()
+def test_a_file_level_error_writes_nothing(store, countries, tmp_path):
+    commit.import_report(store, _report(countries, "sites.geojson"))
+    before = (tmp_path / "s.gpkg").read_bytes()
     report = _report(countries, "empty.geojson")
     assert report.exit_code == 2
-    assert batches.import_report(store, report) == batches.ImportResult(None, 0)
-    assert store.path.read_bytes() == before
+    assert commit.import_report(store, report) == commit.ImportResult(None, 0)
+    assert (tmp_path / "s.gpkg").read_bytes() == before
 
 
 def test_undo_removes_exactly_that_batch(store, countries):
-    kept = batches.import_report(store, _report(countries, "sites.geojson"))
-    gone = batches.import_report(store, _report(countries, "bad_values.geojson"))
+    kept = commit.import_report(store, _report(countries, "sites.geojson"))
+    gone = commit.import_report(store, _report(countries, "bad_values.geojson"))
     before = store.read("sites")
     assert batches.undo(store, gone.batch) == gone.written
     after = store.read("sites")
@@ -108,7 +109,7 @@ def test_undo_removes_exactly_that_batch(store, countries):
 
 
 def test_approve_flips_the_status(store, countries):
-    result = batches.import_report(store, _report(countries, "sites.geojson"))
+    result = commit.import_report(store, _report(countries, "sites.geojson"))
     batches.approve(store, result.batch)
     assert batches.get_batch(store, result.batch)["status"] == "approved"
     batches.undo(store, result.batch)
@@ -117,34 +118,34 @@ def test_approve_flips_the_status(store, countries):
 
 
 def test_an_unknown_batch_is_one_sentence(store, countries):
-    batches.import_report(store, _report(countries, "sites.geojson"))
+    commit.import_report(store, _report(countries, "sites.geojson"))
     with pytest.raises(batches.BatchError, match="no import batch 'nope'"):
         batches.approve(store, "nope")
 
 
 def test_a_failure_recording_the_batch_leaves_the_store_as_it_was(store, countries, monkeypatch):
-    first = batches.import_report(store, _report(countries, "sites.geojson"))
+    first = commit.import_report(store, _report(countries, "sites.geojson"))
     before = store.read("sites")
 
     def fail(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(batches, "_record", fail)
+    monkeypatch.setattr(geopackage, "_insert_record", fail)  # after the rows, inside the same transaction
     with pytest.raises(OSError, match="disk full"):
-        batches.import_report(store, _report(countries, "bad_values.geojson"))
+        commit.import_report(store, _report(countries, "bad_values.geojson"))
     pd.testing.assert_frame_equal(store.read("sites"), before)
     assert batches.list_batches(store)["batch"].tolist() == [first.batch]
 
 
 def test_a_later_visit_of_a_stored_site_becomes_its_latest(store, countries, tmp_path):
-    batches.import_report(store, _report(countries, "sites.geojson"))
+    commit.import_report(store, _report(countries, "sites.geojson"))
     before = store.read("sites")
     visit = {"type": "FeatureCollection", "features": [{
         "type": "Feature", "geometry": {"type": "Point", "coordinates": [-12.18, 12.55]},
         "properties": {"site_id": "SEN-K-002", "commodity": "gold", "survey_date": "2025-01-20", "workers": 999,
                        "name": "Revisit"}}]}
     (tmp_path / "revisit.geojson").write_text(json.dumps(visit))
-    result = batches.import_report(store, _report(countries, "revisit.geojson", folder=tmp_path))
+    result = commit.import_report(store, _report(countries, "revisit.geojson", folder=tmp_path))
     assert result.written == 1
     visits = store.read("sites")
     assert len(visits) == len(before) + 1
@@ -157,7 +158,7 @@ def test_a_later_visit_of_a_stored_site_becomes_its_latest(store, countries, tmp
 def test_import_into_a_demo_store_adds_the_batch_column(tmp_path, countries):
     with demo_store_in(tmp_path, 20) as store:
         demo_rows = store.count("sites")
-        result = batches.import_report(store, _report(countries, "sites.geojson"))
+        result = commit.import_report(store, _report(countries, "sites.geojson"))
         rows = store.read("sites")
         assert len(rows) == demo_rows + 4
         assert rows["batch"].isna().sum() == demo_rows and (rows["batch"] == result.batch).sum() == 4
@@ -168,7 +169,7 @@ def test_import_into_a_demo_store_adds_the_batch_column(tmp_path, countries):
 def test_published_maps_show_a_batch_only_once_it_is_approved(tmp_path, countries):
     with demo_store_in(tmp_path, 20) as store:
         demo_ids = set(store.read("sites")["site_id"])
-        result = batches.import_report(store, _report(countries, "sites.geojson"))
+        result = commit.import_report(store, _report(countries, "sites.geojson"))
         imported_ids = set(store.read("sites").query("batch == @result.batch")["site_id"])
 
         pending = batches.published(store.read("sites"), batches.list_batches(store))
@@ -182,8 +183,8 @@ def test_published_maps_show_a_batch_only_once_it_is_approved(tmp_path, countrie
 
 def test_batch_features_are_exactly_the_rows_of_that_batch(tmp_path, countries):
     with demo_store_in(tmp_path, 20) as store:
-        first = batches.import_report(store, _report(countries, "sites.geojson"))
-        second = batches.import_report(store, _report(countries, "bad_values.geojson"))
+        first = commit.import_report(store, _report(countries, "sites.geojson"))
+        second = commit.import_report(store, _report(countries, "bad_values.geojson"))
         shown = batches.batch_features(store, first.batch)
         assert list(shown) == ["sites"]
         frame = shown["sites"]
@@ -197,7 +198,7 @@ def test_batch_features_are_exactly_the_rows_of_that_batch(tmp_path, countries):
 
 
 def test_batch_features_of_an_undone_batch_are_empty(store, countries):
-    result = batches.import_report(store, _report(countries, "mercury.geojson", layer="mercury"), by="awa")
+    result = commit.import_report(store, _report(countries, "mercury.geojson", layer="mercury"), by="awa")
     assert list(batches.batch_features(store, result.batch)) == ["mercury"]
     batches.undo(store, result.batch)
     frame = batches.batch_features(store, result.batch)["mercury"]
@@ -205,7 +206,7 @@ def test_batch_features_of_an_undone_batch_are_empty(store, countries):
 
 
 def test_batch_features_of_an_unknown_batch_is_a_clear_error(store, countries):
-    batches.import_report(store, _report(countries, "sites.geojson"))
+    commit.import_report(store, _report(countries, "sites.geojson"))
     with pytest.raises(batches.BatchError, match="no import batch \"x' OR '1'='1\""):
         batches.batch_features(store, "x' OR '1'='1")
     with pytest.raises(ValueError, match="batch="):
@@ -213,13 +214,13 @@ def test_batch_features_of_an_unknown_batch_is_a_clear_error(store, countries):
 
 
 def test_batch_features_when_the_layer_lost_its_batch_column(store, countries):
-    result = batches.import_report(store, _report(countries, "sites.geojson"))
+    result = commit.import_report(store, _report(countries, "sites.geojson"))
     store.replace("sites", store.read("sites").drop(columns="batch"))  # e.g. the demo rebuilt the layer
     assert batches.batch_features(store, result.batch)["sites"].empty
 
 
 def test_batch_errors_carry_a_code_and_the_batch(store, countries):
-    result = batches.import_report(store, _report(countries, "sites.geojson"))
+    result = commit.import_report(store, _report(countries, "sites.geojson"))
     batches.undo(store, result.batch)
     for call, code in ((lambda: batches.get_batch(store, "nope"), "unknown_batch"),
                        (lambda: batches.approve(store, result.batch), "approve_undone"),

@@ -51,11 +51,11 @@ def _damaged_geopackage(path: Path, rng: random.Random) -> None:
     import geopandas as gpd
     import shapely
 
-    from asmgeo.store import GeoPackageStore
+    from asmgeo.store import open_store
 
     frame = gpd.GeoDataFrame({"site_id": ["a"], "commodity": ["gold"], "source": ["field survey"]},
                              geometry=[shapely.Point(-12.2, 12.6)], crs="EPSG:4326")
-    GeoPackageStore(path).append("sites", frame)
+    open_store(path).append("sites", frame)
     data = path.read_bytes()
     path.write_bytes(data[:100] + rng.randbytes(len(data) - 100))
 

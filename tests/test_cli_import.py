@@ -11,7 +11,7 @@ from pathlib import Path
 import kobo_xlsx
 import upload_fixtures as uf
 
-from asmgeo.store import GeoPackageStore, batches
+from asmgeo.store import Store, batches, open_store
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 UPLOADS = uf.UPLOADS
@@ -30,8 +30,8 @@ def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     return result
 
 
-def _store(tmp_path: Path) -> GeoPackageStore:
-    return GeoPackageStore(tmp_path / "store" / "s.gpkg")
+def _store(tmp_path: Path) -> Store:
+    return open_store(tmp_path / "store" / "s.gpkg")
 
 
 def _json(result: subprocess.CompletedProcess) -> dict:
@@ -74,7 +74,7 @@ def test_strict_with_rejections_writes_nothing_exit_1(tmp_path):
 
 def test_a_file_level_error_exit_2_leaves_the_store_byte_identical(tmp_path):
     assert _run(tmp_path, "import", str(UPLOADS / "sites.geojson"), "--layer", "sites").returncode == 0
-    path = _store(tmp_path).path
+    path = tmp_path / "store" / "s.gpkg"
     before = path.read_bytes()
     result = _run(tmp_path, "import", str(UPLOADS / "empty.geojson"), "--layer", "sites", "--format", "json")
     assert result.returncode == 2

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from gpkg_edits import gpkg_path
 
 from asmgeo.demo import install
 from asmgeo.domain import mpf
-from asmgeo.store import GeoPackageStore
+from asmgeo.store import Store, open_store
 from asmgeo.store import ratings as ratings_table
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -28,8 +29,8 @@ def _asmgeo(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture
-def store(tmp_path) -> GeoPackageStore:
-    target = GeoPackageStore(tmp_path / "s.gpkg")
+def store(tmp_path) -> Store:
+    target = open_store(tmp_path / "s.gpkg")
     install.install_illustrative_ratings(target)
     return target
 
@@ -86,7 +87,7 @@ def test_a_bad_file_lists_every_problem_and_writes_nothing(tmp_path, store, temp
     frame.loc[sen[1], "iso3"] = "XXX"
     frame.loc[sen[2], "item"] = "unicorns"
     path = _write(tmp_path, frame)
-    before, digest = store.read_table(ratings_table.RATINGS_TABLE), hashlib.sha256(store.path.read_bytes()).hexdigest()
+    before, digest = store.read_table(ratings_table.RATINGS_TABLE), hashlib.sha256(gpkg_path(store).read_bytes()).hexdigest()
     result = _asmgeo(tmp_path, "import-ratings", str(path))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and result.stdout == ""
@@ -96,7 +97,7 @@ def test_a_bad_file_lists_every_problem_and_writes_nothing(tmp_path, store, temp
     for index, word in zip(sen[:3], ("maybe", "XXX", "unicorns")):
         assert any(line.startswith(f"Line {index + 2}") and word in line for line in lines[1:]), (word, lines)
     pd.testing.assert_frame_equal(store.read_table(ratings_table.RATINGS_TABLE), before)
-    assert hashlib.sha256(store.path.read_bytes()).hexdigest() == digest
+    assert hashlib.sha256(gpkg_path(store).read_bytes()).hexdigest() == digest
 
 
 def test_a_missing_file_is_one_sentence_and_exit_2(tmp_path, store):
@@ -104,3 +105,21 @@ def test_a_missing_file_is_one_sentence_and_exit_2(tmp_path, store):
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "nope.csv" in lines[0] and "Traceback" not in result.stderr
+
+
+def test_two_imports_at_once_both_land_as_editions(tmp_path, store, template):
+    """Two files stored at the same moment: each edition is one transaction, neither loses the other's rows."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASMGEO_")}
+    env.update(ASMGEO_STORE=str(tmp_path / "s.gpkg"), ASMGEO_RASTER_DIR=str(tmp_path / "rasters"))
+    files = [_write(tmp_path, _filled(template, iso3), f"{iso3}.csv") for iso3 in ("SEN", "ECU")]
+    processes = [subprocess.Popen([sys.executable, "-m", "asmgeo", "import-ratings", str(path)], cwd=REPO_ROOT,
+                                  env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for path in files]
+    outputs = [process.communicate(timeout=300) for process in processes]
+    assert [process.returncode for process in processes] == [0, 0], outputs
+    ratings = ratings_table.read_ratings(store)
+    imported = ratings[ratings[mpf.EDITION] != ""]
+    assert len(imported) == 24 and imported[mpf.EDITION].nunique() == 2
+    assert imported.groupby("iso3")[mpf.EDITION].nunique().to_dict() == {"ECU": 1, "SEN": 1}
+    assert not ratings.loc[ratings["iso3"].isin(["SEN", "ECU"]), "illustrative"].any()
+    assert len(ratings) == 14 * 12  # the two countries' illustrative rows gave way to their official ones

@@ -20,6 +20,7 @@ from asmgeo.config import DEFAULT_DEMO_SITES
 from asmgeo.domain import mpf, practices, query
 from asmgeo.errors import StoreError
 from asmgeo.i18n import date, number, t
+from asmgeo.ingest import commit
 from asmgeo.ingest.validate import validate_file
 from asmgeo.outputs import handout_data
 from asmgeo.outputs.handout import (
@@ -31,7 +32,7 @@ from asmgeo.outputs.handout import (
 from asmgeo.outputs.standalone import online_tile_layers
 from asmgeo.provenance import DEMO_LICENCE, DEMO_SOURCE
 from asmgeo.shipped import boundaries, reference
-from asmgeo.store import GeoPackageStore, batches
+from asmgeo.store import batches, open_store
 from asmgeo.store import ratings as ratings_table
 
 REGIONS = ("africa", "lac", "asia")
@@ -275,7 +276,7 @@ def test_bad_arguments_raise_naming_the_argument_and_value(demo, kwargs, named):
 
 def test_a_missing_store_is_one_sentence(tmp_path):
     with pytest.raises(StoreError, match="does not exist"):
-        handout_html(GeoPackageStore(tmp_path / "none.gpkg"), region="asia")
+        handout_html(open_store(tmp_path / "none.gpkg"), region="asia")
 
 
 def _survey(folder: Path, name: str) -> Path:
@@ -291,7 +292,7 @@ def _survey(folder: Path, name: str) -> Path:
 def test_pending_imports_stay_out_and_values_stay_text_once_approved(tmp_path):
     with demo_store_in(tmp_path, 60) as store:
         report = validate_file(_survey(tmp_path, HOSTILE), "sites", boundaries.load_countries("full"))
-        result = batches.import_report(store, report, by="tester")
+        result = commit.import_report(store, report, by="tester")
         assert result.batch is not None
 
         pending = handout_html(store, countries=["ECU"])

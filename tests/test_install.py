@@ -8,11 +8,12 @@ import pyogrio
 import pytest
 import rasterio
 import shapely
+from gpkg_edits import gpkg_path
 
 from asmgeo.demo import install
 from asmgeo.domain import mpf
 from asmgeo.shipped import reference
-from asmgeo.store import GeoPackageStore, open_store
+from asmgeo.store import Store, open_store
 from asmgeo.store import ratings as ratings_table
 
 N_SITES = 300
@@ -21,7 +22,7 @@ DEMO_LAYERS = ("sites", "mercury", "tailings", "geology_units")
 FAST_RESOLUTION_DEG = 0.25
 
 
-def _configure(monkeypatch, folder) -> GeoPackageStore:
+def _configure(monkeypatch, folder) -> Store:
     monkeypatch.setenv("ASMGEO_STORE", str(folder / "s.gpkg"))
     monkeypatch.setenv("ASMGEO_RASTER_DIR", str(folder / "rasters"))
     monkeypatch.setattr(install, "GEOLOGY_RESOLUTION_DEG", FAST_RESOLUTION_DEG)
@@ -53,8 +54,8 @@ def _official_ratings() -> pd.DataFrame:
     )
 
 
-def _demo_counts(store: GeoPackageStore) -> dict[str, int]:
-    return {name: len(store.read(name, where="source = 'synthetic demo'")) for name in DEMO_LAYERS}
+def _demo_counts(store: Store) -> dict[str, int]:
+    return {name: len(store.read(name, equals={"source": "synthetic demo"})) for name in DEMO_LAYERS}
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +87,7 @@ def test_install_writes_every_layer(built):
         assert store.count(name) > 0, name
         assert report.counts[name] == store.count(name), name
     assert store.read("sites")["site_id"].nunique() == N_SITES
-    iso3 = set(pyogrio.read_dataframe(store.path, layer="countries", columns=["iso3"], read_geometry=False)["iso3"])
+    iso3 = set(pyogrio.read_dataframe(gpkg_path(store), layer="countries", columns=["iso3"], read_geometry=False)["iso3"])
     assert set(reference.assessed_iso3()) <= iso3
     assert set(store.read("geology_units")["country"]) == set(reference.assessed_iso3())
 
@@ -96,7 +97,7 @@ def test_every_spatial_layer_is_epsg_4326_and_has_provenance(built):
     summary = {info.name: info for info in store.summary()}
     assert set(summary) == {*DEMO_LAYERS, "countries"}
     for name, info in summary.items():
-        assert pyogrio.read_info(store.path, layer=name)["crs"] == "EPSG:4326", name
+        assert pyogrio.read_info(gpkg_path(store), layer=name)["crs"] == "EPSG:4326", name
         assert info.source and info.licence, name
     assert all(summary[name].source == "synthetic demo" for name in DEMO_LAYERS)
 
@@ -124,7 +125,7 @@ def test_one_geology_cog_per_region(built):
 
 
 def test_needs_demo_on_an_empty_store_and_not_after(built, tmp_path, monkeypatch):
-    empty = GeoPackageStore(tmp_path / "empty.gpkg")
+    empty = open_store(tmp_path / "empty.gpkg")
     assert install.needs_demo(empty) is True
     store, _, _ = built
     assert install.needs_demo(store) is False
@@ -140,7 +141,7 @@ def test_rerun_replaces_the_demo_rows_instead_of_doubling_them(rebuilt):
 
 def test_rerun_keeps_field_survey_rows(rebuilt):
     store, _ = rebuilt
-    kept = store.read("sites", where="source <> 'synthetic demo'")
+    kept = store.read("sites").query("source != 'synthetic demo'")
     assert kept["site_id"].tolist() == ["SEN-FIELD-1"]
     assert kept["name"].tolist() == ["Bantaco"] and kept["workers"].tolist() == [120]
 

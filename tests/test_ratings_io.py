@@ -8,12 +8,13 @@ import io
 
 import pandas as pd
 import pytest
+from gpkg_edits import gpkg_path
 
 from asmgeo.demo import install
 from asmgeo.domain import mpf, ratings_io
 from asmgeo.errors import RatingsFileError
 from asmgeo.shipped import reference
-from asmgeo.store import GeoPackageStore
+from asmgeo.store import Store, open_store
 from asmgeo.store import ratings as ratings_table
 from asmgeo.store.ratings import RATINGS_TABLE
 
@@ -24,9 +25,9 @@ T0 = dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.timezone.utc)
 
 
 @pytest.fixture
-def store(tmp_path) -> GeoPackageStore:
+def store(tmp_path) -> Store:
     """A store holding only the illustrative ratings (no demo layers: they play no part here)."""
-    target = GeoPackageStore(tmp_path / "store.gpkg")
+    target = open_store(tmp_path / "store.gpkg")
     install.install_illustrative_ratings(target)
     return target
 
@@ -193,11 +194,11 @@ def test_parse_wants_bytes():
 # ------------------------------------------------------------------------ storing
 
 
-def _snapshot(store: GeoPackageStore) -> tuple[pd.DataFrame, str]:
-    return store.read_table(RATINGS_TABLE), hashlib.sha256(store.path.read_bytes()).hexdigest()
+def _snapshot(store: Store) -> tuple[pd.DataFrame, str]:
+    return store.read_table(RATINGS_TABLE), hashlib.sha256(gpkg_path(store).read_bytes()).hexdigest()
 
 
-def _import(store: GeoPackageStore, data: bytes, label: str = "official", now: dt.datetime = T0) -> str:
+def _import(store: Store, data: bytes, label: str = "official", now: dt.datetime = T0) -> str:
     """What the page and the CLI do: parse everything first, then store in one write."""
     return ratings_io.store_ratings(store, ratings_io.parse_ratings(data, KNOWN_ISO3, ITEMS), label, now=now)
 
@@ -269,7 +270,7 @@ def test_store_ratings_checks_its_arguments(store):
 
 
 def test_storing_into_a_store_without_ratings_creates_the_table(tmp_path):
-    target = GeoPackageStore(tmp_path / "new.gpkg")
+    target = open_store(tmp_path / "new.gpkg")
     _import(target, _csv(_filled(ECU_VALUES)))
     assert len(ratings_table.read_ratings(target)) == 12
 

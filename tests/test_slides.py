@@ -5,10 +5,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import sqlite3
-from contextlib import closing
 from urllib.parse import parse_qs, urlsplit
 
+import gpkg_edits as gpkg
 import pandas as pd
 import pyogrio
 import pytest
@@ -18,18 +17,18 @@ from asmgeo.maps import slides
 from asmgeo.maps.share import ExplorerState
 from asmgeo.maps.slides import Sequence, Slide, SlideError, UnknownSequenceError
 from asmgeo.maps.workshop import Area
-from asmgeo.store import GeoPackageStore
+from asmgeo.store import Store, geopackage, open_store
 
 
-def _store(path) -> GeoPackageStore:
+def _store(path) -> Store:
     """A GeoPackage store holding one small attribute table (the slides need an existing GeoPackage)."""
-    store = GeoPackageStore(path)
+    store = open_store(path)
     store.write_table("placeholder", pd.DataFrame({"x": [1]}))
     return store
 
 
 @pytest.fixture
-def store(tmp_path) -> GeoPackageStore:
+def store(tmp_path) -> Store:
     return _store(tmp_path / "store.gpkg")
 
 
@@ -42,13 +41,11 @@ def _captions(sequence: Sequence) -> list[str]:
     return [s.caption for s in sequence.slides]
 
 
-def _raw_rows(store: GeoPackageStore) -> list[tuple]:
+def _raw_rows(store: Store) -> list[tuple]:
     """(sequence, position, caption) of every stored row, straight from SQLite (none without the table)."""
-    with closing(sqlite3.connect(store.path)) as connection:
-        if not connection.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (slides.TABLE,)).fetchone():
-            return []
-        query = f'SELECT sequence, position, caption FROM "{slides.TABLE}" ORDER BY sequence, position'
-        return connection.execute(query).fetchall()
+    if not gpkg.has_table(store, slides.TABLE):
+        return []
+    return gpkg.rows(store, f'SELECT sequence, position, caption FROM "{slides.TABLE}" ORDER BY sequence, position')
 
 
 # ------------------------------------------------------------------ model
@@ -184,7 +181,7 @@ def test_slides_survive_a_restart(tmp_path):
     slides.add_slide(first, "Workshop", _slide("Sites", layers=("sites", "countries"), view=(10.0, 20.0, 5)))
     slides.add_slide(first, "Workshop", _slide("Mercury", layers=("mercury", "tailings"), view=(-3.0, 35.5, 7)))
     del first
-    again = GeoPackageStore(path)  # a new store object on the same file, as after an app restart
+    again = open_store(path)  # a new store object on the same file, as after an app restart
     loaded = slides.load_sequence(again, "Workshop")
     assert [(s.caption, s.state.layers, s.view) for s in loaded.slides] == [
         ("Sites", ("countries", "sites"), (10.0, 20.0, 5)),
@@ -194,7 +191,7 @@ def test_slides_survive_a_restart(tmp_path):
 
 def test_the_table_is_a_geopackage_attribute_table(store):
     slides.add_slide(store, "A", _slide("one"))
-    assert slides.TABLE in [name for name, _ in pyogrio.list_layers(store.path)]
+    assert slides.TABLE in [name for name, _ in pyogrio.list_layers(gpkg.gpkg_path(store))]
     table = store.read_table(slides.TABLE)
     assert list(table.columns) == slides.COLUMNS
     assert table.loc[0, "area"] == "region:africa" and table.loc[0, "zoom"] == 6
@@ -204,11 +201,8 @@ def test_a_failed_write_changes_nothing(store, monkeypatch):
     slides.add_slide(store, "A", _slide("one"))
     before = _raw_rows(store)
 
-    def broken(connection, name, ids):
-        connection.execute(f'UPDATE "{slides.TABLE}" SET position = 99')
-        raise sqlite3.OperationalError("disk I/O error")
-
-    monkeypatch.setattr(slides, "_renumber", broken)
+    broken = gpkg.failing_writer(f'UPDATE "{slides.TABLE}" SET position = 99')  # half-written, then the disk fails
+    monkeypatch.setattr(geopackage, "_write_slides", broken)
     with pytest.raises(StoreError, match="disk I/O error"):
         slides.delete_slide(store, "A", slides.load_sequence(store, "A").slides[0].slide_id)
     assert _raw_rows(store) == before
@@ -223,7 +217,7 @@ def test_a_sequence_is_full_at_the_limit(store, monkeypatch):
 
 
 def test_a_missing_store_reads_as_empty_and_refuses_writes(tmp_path):
-    missing = GeoPackageStore(tmp_path / "missing.gpkg")
+    missing = open_store(tmp_path / "missing.gpkg")
     assert slides.sequences(missing) == {}
     with pytest.raises(UnknownSequenceError):
         slides.load_sequence(missing, "A")
@@ -249,8 +243,7 @@ def test_a_store_without_the_table_has_no_sequences(store):
 def test_a_corrupted_row_is_reported_and_left_out(store, column, value, reason):
     for caption in ("one", "two", "three"):
         slides.add_slide(store, "A", _slide(caption))
-    with closing(sqlite3.connect(store.path)) as connection, connection:
-        connection.execute(f'UPDATE "{slides.TABLE}" SET "{column}" = ? WHERE position = 1', (value,))
+    gpkg.execute(store, f'UPDATE "{slides.TABLE}" SET "{column}" = ? WHERE position = 1', (value,))
     loaded = slides.load_sequence(store, "A")
     assert _captions(loaded) == ["one", "three"]
     (problem,) = loaded.problems
@@ -259,8 +252,7 @@ def test_a_corrupted_row_is_reported_and_left_out(store, column, value, reason):
 
 def test_an_unknown_value_in_a_stored_query_is_dropped_with_a_sentence(store):
     slides.add_slide(store, "A", _slide("one", commodities=("gold",)))
-    with closing(sqlite3.connect(store.path)) as connection, connection:
-        connection.execute(f'UPDATE "{slides.TABLE}" SET query = ?', ("layers=sites,lava&commodity=gold",))
+    gpkg.execute(store, f'UPDATE "{slides.TABLE}" SET query = ?', ("layers=sites,lava&commodity=gold",))
     loaded = slides.load_sequence(store, "A")
     assert loaded.slides[0].state.layers == ("sites",)
     assert len(loaded.problems) == 1 and "lava" in loaded.problems[0]
@@ -269,8 +261,7 @@ def test_an_unknown_value_in_a_stored_query_is_dropped_with_a_sentence(store):
 def test_operations_on_a_sequence_keep_its_unreadable_rows(store):
     for caption in ("one", "two", "three"):
         sequence = slides.add_slide(store, "A", _slide(caption))
-    with closing(sqlite3.connect(store.path)) as connection, connection:
-        connection.execute(f'UPDATE "{slides.TABLE}" SET zoom = NULL WHERE position = 0')
+    gpkg.execute(store, f'UPDATE "{slides.TABLE}" SET zoom = NULL WHERE position = 0')
     after = slides.move_slide(store, "A", sequence.slides[2].slide_id, -1)
     assert _captions(after) == ["three", "two"] and len(after.problems) == 1
     assert len(_raw_rows(store)) == 3

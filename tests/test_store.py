@@ -18,7 +18,8 @@ import pytest
 import shapely
 
 from asmgeo.errors import StoreError
-from asmgeo.store import GeoPackageStore, open_store
+from asmgeo.store import Store, open_store
+from asmgeo.store.geopackage import GeoPackageStore
 
 
 def _sites(ids: list[str], xy: list[tuple[float, float]] | None = None, source: str = "field survey") -> gpd.GeoDataFrame:
@@ -42,6 +43,12 @@ def _sites(ids: list[str], xy: list[tuple[float, float]] | None = None, source: 
 def store(tmp_path, monkeypatch) -> GeoPackageStore:
     monkeypatch.setenv("ASMGEO_STORE", str(tmp_path / "s.gpkg"))
     return open_store()
+
+
+def test_open_store_gives_a_store_of_the_protocol(store):
+    assert isinstance(store, Store) and isinstance(store, GeoPackageStore)
+    missing = [name for name in dir(Store) if not name.startswith("_") and not hasattr(store, name)]
+    assert missing == []
 
 
 def test_open_store_reads_asmgeo_store(store, tmp_path):

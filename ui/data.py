@@ -1,8 +1,11 @@
-"""Cached reads of the store for the pages; a cache entry is keyed by the store file's state."""
+"""Cached reads of the store for the pages; a cache entry is keyed by the versions of the tables it reads.
+
+A write through the store bumps the version of exactly the tables it changed (saving a slide
+leaves the sites version alone), so an entry is read again only when its own data changed.
+"""
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 
@@ -10,26 +13,35 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from asmgeo.config import raster_dir
 from asmgeo.demo import install
 from asmgeo.domain import mpf, practices, query
 from asmgeo.i18n import DEFAULT_LANGUAGE
 from asmgeo.maps.generalize import generalize, tolerance_for_zoom
-from asmgeo.schema import layer_spec
+from asmgeo.schema import LAYERS, layer_spec
 from asmgeo.shipped import boundaries, reference
-from asmgeo.store import GeoPackageStore, batches, open_store
+from asmgeo.store import Store, batches, open_store
 from asmgeo.store import ratings as ratings_table
+from asmgeo.store.base import META_TABLE, upgrade_text
 
 
-def store() -> GeoPackageStore:
+def store() -> Store:
     """The configured store."""
     return open_store()
 
 
-def store_version(target: GeoPackageStore) -> tuple[str, float, int]:
-    """Changes whenever the store file (or its WAL) is written, so cached reads refresh."""
-    stamps = [os.stat(p) for p in (target.path, target.path.with_name(target.path.name + "-wal")) if p.exists()]
-    return target.location, max((s.st_mtime for s in stamps), default=0.0), sum(s.st_size for s in stamps)
+def cache_key(*tables: str) -> tuple:
+    """A cache key of the configured store that changes when one of ``tables`` is written (location first)."""
+    return store().version(*tables)
+
+
+LAYERS_READ = (*LAYERS, META_TABLE)  # what the layer counts and the sidebar show
+PUBLISHED = (batches.BATCH_TABLE,)  # which rows the maps may show depends on the batch records too
+
+
+def upgrade_notice(lang: str) -> str | None:
+    """Bring the store's schema up to date; a sentence saying what was done (once per upgrade), or None."""
+    upgrade = store().upgrade()
+    return None if upgrade is None else upgrade_text(upgrade, lang)
 
 
 _DEMO_LOCK = threading.Lock()  # two first visitors at once must not both build the demo
@@ -53,7 +65,7 @@ def _layer_counts(version: tuple) -> dict[str, int]:
 
 def layer_counts() -> dict[str, int]:
     """Feature count of each layer in the store."""
-    return _layer_counts(store_version(store()))
+    return _layer_counts(cache_key(*LAYERS_READ))
 
 
 @st.cache_data(show_spinner=False)
@@ -63,7 +75,7 @@ def _pillar_pct(version: tuple, scope: str) -> pd.DataFrame:
 
 def pillar_pct(scope: str = mpf.PILLAR) -> pd.DataFrame:
     """Latest % implemented per assessed country for ``scope``."""
-    return _pillar_pct(store_version(store()), scope)
+    return _pillar_pct(cache_key(ratings_table.RATINGS_TABLE), scope)
 
 
 @st.cache_data(show_spinner=False)
@@ -110,7 +122,7 @@ def _explorer_sites(version: tuple) -> gpd.GeoDataFrame:
 
 def explorer_sites() -> gpd.GeoDataFrame:
     """Each site's latest published visit (pending import batches left out), with practice class and visits."""
-    return _explorer_sites(store_version(store()))
+    return _explorer_sites(cache_key("sites", *PUBLISHED))
 
 
 @st.cache_resource(show_spinner=False, max_entries=6)
@@ -123,7 +135,7 @@ def _layer(version: tuple, name: str) -> gpd.GeoDataFrame:
 
 def layer(name: str) -> gpd.GeoDataFrame:
     """A store layer as published (mercury, tailings, geology_units): approved or unbatched rows only."""
-    return _layer(store_version(store()), name)
+    return _layer(cache_key(name, *PUBLISHED), name)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -133,7 +145,7 @@ def _latest_records(version: tuple, name: str, id_column: str) -> gpd.GeoDataFra
 
 def latest_records(name: str, id_column: str) -> gpd.GeoDataFrame:
     """The latest record per ``id_column`` of a store layer (mercury per site, tailings per id)."""
-    return _latest_records(store_version(store()), name, id_column)
+    return _latest_records(cache_key(name, *PUBLISHED), name, id_column)
 
 
 @st.cache_resource(show_spinner=False)
@@ -152,5 +164,5 @@ def assessed_countries(zoom: int) -> gpd.GeoDataFrame:
 
 def raster_paths() -> list[Path]:
     """The geology rasters beside the store."""
-    folder = raster_dir(store().path)
+    folder = store().raster_folder()
     return sorted(folder.glob("geology_*.tif")) if folder.is_dir() else []

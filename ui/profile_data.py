@@ -1,4 +1,4 @@
-"""Data of the country profiles page, cached by the store's state, and the country chooser."""
+"""Data of the country profiles page, cached by the versions of the tables it reads, and the country chooser."""
 
 from __future__ import annotations
 
@@ -18,10 +18,17 @@ from ui import data
 from ui import state as keys
 from ui.feedback import plain
 
+PROFILE_TABLES = (ratings_table.RATINGS_TABLE, "sites", "mercury", "tailings", *data.PUBLISHED)
 
-def store_version() -> tuple:
-    """The store's state: cached entries below refresh when it is written (an import, a demo build)."""
-    return data.store_version(data.store())
+
+def ratings_key() -> tuple:
+    """Changes when the ratings are written (an import, a demo build)."""
+    return data.cache_key(ratings_table.RATINGS_TABLE)
+
+
+def profile_key() -> tuple:
+    """Changes when anything a profile shows is written: ratings, sites, mercury, tailings, batch records."""
+    return data.cache_key(*PROFILE_TABLES)
 
 
 @st.cache_data(show_spinner=False)
@@ -34,7 +41,7 @@ def _ratings(version: tuple) -> pd.DataFrame:
 
 def ratings() -> pd.DataFrame:
     """Every Pillar 6 rating in the store, all editions."""
-    return _ratings(store_version())
+    return _ratings(ratings_key())
 
 
 def pct_latest() -> pd.DataFrame:
@@ -83,7 +90,7 @@ def _all_figures(version: tuple, today: dt.date, codes: tuple[str, ...]) -> dict
 
 def all_figures(today: dt.date) -> dict[str, dict[str, ground.Figure]]:
     """Ground figures of every country with a profile."""
-    return _all_figures(store_version(), today, tuple(country_names()))
+    return _all_figures(profile_key(), today, tuple(country_names()))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -97,7 +104,7 @@ def _profile(version: tuple, iso3: str, name: str, today: dt.date, lang: str) ->
 
 def country_profile(iso3: str, name: str, today: dt.date, lang: str) -> profile.Profile:
     """The profile of ``iso3`` (shared read-only between sessions)."""
-    return _profile(store_version(), iso3, name, today, lang)
+    return _profile(profile_key(), iso3, name, today, lang)
 
 
 def country_sites(iso3: str) -> gpd.GeoDataFrame:

@@ -3,6 +3,7 @@
 LANG = "asmgeo.lang"
 LANG_FROM_URL = "asmgeo.lang_from_url"  # the ?lang= last applied, so a later sidebar choice wins
 DEMO_NOTICE = "asmgeo.demo_notice"
+UPGRADE_NOTICE = "asmgeo.upgrade_notice"  # the store was upgraded in place: said in the session that did it
 
 # Map explorer widgets and remembered view
 EXPLORER_INIT = "explorer.initialised"

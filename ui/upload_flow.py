@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from asmgeo.i18n import date, number, t
+from asmgeo.ingest.commit import import_report
 from asmgeo.ingest.validate import EXIT_FILE, Report, validate_file
 from asmgeo.outputs.export import CSV_ENCODING
 from asmgeo.store import batches
@@ -77,7 +78,7 @@ def issues_csv(report: Report, lang: str = "en") -> bytes:
 
 def commit(report: Report, who: str, strict: bool, lang: str = "en") -> tuple[str, str]:
     """Import the accepted features as a pending batch; returns (kind, message) for the screen."""
-    result = batches.import_report(data.store(), report, by=who.strip() or None, strict=strict)
+    result = import_report(data.store(), report, by=who.strip() or None, strict=strict)
     layer = layer_name(report.layer, lang)
     if result.duplicate_of is not None:
         return "warning", t("upload.duplicate", lang, layer=layer, batch=result.duplicate_of)

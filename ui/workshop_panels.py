@@ -10,6 +10,7 @@ from asmgeo.maps import explorer, workshop
 from asmgeo.maps.share import ExplorerState
 from asmgeo.maps.workshop import Area, AreaSummary
 from asmgeo.outputs import handout
+from asmgeo.store.ratings import RATINGS_TABLE
 from ui import data, explorer_data, workshop_controls, workshop_view
 from ui import state as keys
 
@@ -17,6 +18,7 @@ MAP_HEIGHT_PX = 700  # the frame's height before the page style sets it in viewp
 MAP_HEIGHT_VH = 75
 PRESENTATION_MAP_HEIGHT = "calc(100vh - 220px)"  # the window below the slide's caption and buttons
 RETURNED = ["bounds", "zoom", "center"]  # the view, for the data drawn and the extent a slide saves
+HANDOUT_TABLES = (*data.LAYERS_READ, RATINGS_TABLE, *data.PUBLISHED)  # what a hand-out reads
 
 _MAP_BOX = f".st-key-{keys.WORKSHOP_MAP_BOX} iframe"
 PAGE_CSS = f"<style>{_MAP_BOX} {{ height: {MAP_HEIGHT_VH}vh !important; min-height: 420px; }}</style>"
@@ -99,7 +101,7 @@ def render_handout(area: Area | None, lang: str) -> None:
     """The offline hand-out of the area for participants, built when asked for (once per area, language and data)."""
     if area is None:
         return
-    version = data.store_version(data.store())
+    version = data.cache_key(*HANDOUT_TABLES)
     st.download_button(
         t("workshop.handout", lang), lambda: _handout(version, area.region, area.countries, lang),
         file_name=handout.handout_filename(region=area.region, countries=list(area.countries) or None, lang=lang),

@@ -17,6 +17,7 @@ from asmgeo.i18n import t
 from asmgeo.maps import slides
 from asmgeo.maps.share import to_query_params
 from asmgeo.maps.slides import Sequence, Slide, SlideError, UnknownSequenceError
+from asmgeo.store.slides import SLIDES_TABLE
 from ui import data, workshop_controls, workshop_view
 from ui import state as keys
 from ui.feedback import keep_outcome, plain
@@ -30,8 +31,8 @@ def _sequences(version: tuple) -> dict[str, int]:
 
 
 def stored() -> dict[str, int]:
-    """Name → number of slides of every stored sequence (re-read whenever the store changes)."""
-    return _sequences(data.store_version(data.store()))
+    """Name → number of slides of every stored sequence (re-read whenever the slides change)."""
+    return _sequences(data.cache_key(SLIDES_TABLE))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -41,7 +42,7 @@ def _sequence(version: tuple, name: str, lang: str) -> Sequence:
 
 def load(name: str, lang: str) -> Sequence:
     """The stored sequence ``name`` (:class:`UnknownSequenceError` when there is none)."""
-    return _sequence(data.store_version(data.store()), name, lang)
+    return _sequence(data.cache_key(SLIDES_TABLE), name, lang)
 
 
 def open_sequence(lang: str) -> Sequence | None:

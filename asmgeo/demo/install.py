@@ -6,17 +6,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
-
-from asmgeo.config import DEFAULT_DEMO_SITES, DEMO_SEED, raster_dir
+from asmgeo.config import DEFAULT_DEMO_SITES, DEMO_SEED
 from asmgeo.demo import geology
 from asmgeo.demo import layers as demo
 from asmgeo.domain import mpf
 from asmgeo.maps.raster import write_class_cog
 from asmgeo.provenance import DEMO_LICENCE, DEMO_SOURCE
 from asmgeo.shipped import boundaries, reference
-from asmgeo.store import GeoPackageStore
-from asmgeo.store.ratings import RATINGS_TABLE
+from asmgeo.store import Store
 
 DEMO_LAYERS = ("sites", "mercury", "tailings", "geology_units")
 GEOLOGY_RESOLUTION_DEG = 0.01
@@ -31,7 +28,7 @@ class DemoReport:
     seconds: float
 
 
-def install_demo(store: GeoPackageStore, n_sites: int = DEFAULT_DEMO_SITES, seed: int = DEMO_SEED) -> DemoReport:
+def install_demo(store: Store, n_sites: int = DEFAULT_DEMO_SITES, seed: int = DEMO_SEED) -> DemoReport:
     """(Re)build the demo in ``store``; rows that are not synthetic demo data are kept."""
     if n_sites < 0:
         raise ValueError(f"n_sites={n_sites} must be ≥ 0")
@@ -50,24 +47,19 @@ def install_demo(store: GeoPackageStore, n_sites: int = DEFAULT_DEMO_SITES, seed
         store.set_layer_meta(name, DEMO_SOURCE, DEMO_LICENCE, status="synthetic")
         counts[name] = len(frame)
     counts["countries"] = len(world)
-    rasters = install_geology_rasters(units, assessed, raster_dir(store.path))
+    rasters = install_geology_rasters(units, assessed, store.raster_folder())
     return DemoReport(counts, rasters, time.perf_counter() - started)
 
 
-def install_countries(store: GeoPackageStore, world) -> None:
+def install_countries(store: Store, world) -> None:
     """Copy the shipped country boundaries into the store, so QGIS users have them in one file."""
     store.replace("countries", world)
     store.set_layer_meta("countries", boundaries.BOUNDARIES_SOURCE, boundaries.BOUNDARIES_LICENCE, status="reference")
 
 
-def install_illustrative_ratings(store: GeoPackageStore) -> None:
-    """Replace the illustrative Pillar 6 ratings; a country with official ratings keeps only those."""
-    fresh = mpf.illustrative_ratings(reference.assessments())
-    if store.has_layer(RATINGS_TABLE):
-        kept = store.read_table(RATINGS_TABLE)
-        kept = kept[~kept["illustrative"].astype(bool)]
-        fresh = pd.concat([kept, fresh[~fresh["iso3"].isin(kept["iso3"])]], ignore_index=True)
-    store.write_table(RATINGS_TABLE, fresh)
+def install_illustrative_ratings(store: Store) -> None:
+    """Replace the illustrative Pillar 6 ratings (one transaction); a country with official ratings keeps only those."""
+    store.set_illustrative_ratings(mpf.illustrative_ratings(reference.assessments()))
 
 
 def install_geology_rasters(units, assessed, folder: Path) -> list[Path]:
@@ -83,6 +75,6 @@ def install_geology_rasters(units, assessed, folder: Path) -> list[Path]:
 
 
 
-def needs_demo(store: GeoPackageStore) -> bool:
+def needs_demo(store: Store) -> bool:
     """True for an empty store: no sites layer yet."""
     return not store.has_layer("sites")

@@ -5,7 +5,7 @@ A ministry or facilitator downloads :func:`template_csv` (one row per assessed c
 with the report's own word and the source, and imports it. :func:`parse_ratings` checks the whole
 file and raises one :class:`RatingsFileError` listing every problem with its line number; nothing
 is stored then. A row whose ``implemented`` cell is blank is an item not rated (left out of the %
-rule). :func:`store_ratings` appends a good file as a new edition in one write: earlier editions
+rule). :func:`store_ratings` appends a good file as a new edition in one store transaction: earlier editions
 stay, the illustrative ratings of the countries it covers go (as ``install`` does), and the latest
 edition of a country's assessment year is the one in force (``mpf.current_ratings``).
 """
@@ -23,8 +23,7 @@ import pandas as pd
 from asmgeo.domain import mpf
 from asmgeo.errors import RatingsFileError
 from asmgeo.i18n import t
-from asmgeo.store import GeoPackageStore
-from asmgeo.store.ratings import RATINGS_TABLE, read_ratings
+from asmgeo.store import Store
 
 TEMPLATE_COLUMNS = ["iso3", "year", "item", "implemented", "rating_word", "source"]
 REQUIRED_COLUMNS = ("iso3", "year", "item", "implemented", "source")
@@ -179,27 +178,22 @@ def edition_id(label: str, now: dt.datetime, earlier: Iterable[str] = ()) -> str
     return f"{stamp.strftime(_STAMP)} {label.strip()}"
 
 
-def store_ratings(store: GeoPackageStore, ratings: pd.DataFrame, edition_label: str,
+def store_ratings(store: Store, ratings: pd.DataFrame, edition_label: str,
                   now: dt.datetime | None = None) -> str:
-    """Append ``ratings`` (from :func:`parse_ratings`) as a new edition in one write; returns its id.
+    """Append ``ratings`` (from :func:`parse_ratings`) as a new edition in one transaction; returns its id.
 
-    Earlier editions are kept; the illustrative ratings of the countries it covers are removed.
+    Earlier editions are kept; the illustrative ratings of the countries it covers are removed. The
+    edition's id is made inside the store's transaction from the editions already there, so two
+    imports at once still get two ids in time order and neither loses the other's rows.
     """
     mpf.check_ratings(ratings)
     if ratings.empty:
         raise ValueError("ratings is empty; there is nothing to store")
-    existing = read_ratings(store) if store.has_layer(RATINGS_TABLE) else pd.DataFrame(columns=mpf.RATING_COLUMNS)
-    if mpf.EDITION not in existing.columns:
-        existing[mpf.EDITION] = ""
-    edition = edition_id(edition_label, now or dt.datetime.now(dt.timezone.utc), existing[mpf.EDITION].unique())
-    fresh = ratings[mpf.RATING_COLUMNS].assign(illustrative=False, **{mpf.EDITION: edition})
-    kept = existing[~(existing["illustrative"].astype(bool) & existing["iso3"].isin(set(fresh["iso3"])))]
-    table = pd.concat([kept, fresh], ignore_index=True)
-    table["year"] = table["year"].astype("int64")
-    table["illustrative"] = table["illustrative"].astype(bool)
-    table[mpf.EDITION] = table[mpf.EDITION].fillna("").astype(str)
-    store.write_table(RATINGS_TABLE, table)
-    return edition
+    now = now or dt.datetime.now(dt.timezone.utc)
+    edition_id(edition_label, now)  # a bad label or a naive time is refused before the store is touched
+    fresh = ratings[mpf.RATING_COLUMNS].assign(illustrative=False)
+    fresh["year"] = fresh["year"].astype("int64")
+    return store.add_ratings_edition(fresh, lambda earlier: edition_id(edition_label, now, earlier))
 
 
 def editions(ratings: pd.DataFrame, iso3: str) -> pd.DataFrame:

@@ -10,9 +10,10 @@ API::
     move_slide(store, "Dakar workshop", sequence.slides[0].slide_id, +1)
     share_link("Dakar workshop", 2, "fr")       # /workshop?sequence=Dakar+workshop&slide=2&lang=fr
 
-Each slide is one row of the GeoPackage attribute table ``workshop_slides`` (see :data:`COLUMNS`):
-the layers and filters are the explorer's own query string (:mod:`asmgeo.maps.share`: canonical and
-checked), the extent is ``lat``/``lon``/``zoom``. Every change is one SQLite transaction, so a
+Each slide is one row of the store's table ``workshop_slides`` (see :data:`COLUMNS`), read and written
+as plain rows through the :class:`~asmgeo.store.base.Store` (``slide_rows``, ``edit_slides``): the
+layers and filters are the explorer's own query string (:mod:`asmgeo.maps.share`: canonical and
+checked), the extent is ``lat``/``lon``/``zoom``. Every change is one store transaction, so a
 sequence is never left half-written, and the table opens in QGIS like any other. A row that
 cannot be read (edited by hand, written by a later version) is left out of its sequence with a
 sentence saying why: loading never fails because of one bad slide.
@@ -25,24 +26,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 import unicodedata
 import uuid
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qs, urlencode
 
-from asmgeo.errors import KeyedError, StoreError, worded
+from asmgeo.errors import KeyedError
 from asmgeo.i18n import DEFAULT_LANGUAGE, t
 from asmgeo.i18n import check_lang as _check_lang
 from asmgeo.maps.share import ExplorerState, from_query_params, to_query_params
 from asmgeo.maps.workshop import Area
-from asmgeo.store import GeoPackageStore
+from asmgeo.store import Store
+from asmgeo.store.slides import SLIDE_COLUMNS, SLIDES_TABLE
 
-TABLE = "workshop_slides"
-COLUMNS = ["slide_id", "sequence", "position", "caption", "area", "query", "lat", "lon", "zoom", "created_at"]
-_TYPES = {"position": "INTEGER", "lat": "REAL", "lon": "REAL", "zoom": "INTEGER"}
+TABLE = SLIDES_TABLE  # the store's table of slides, one row per slide
+COLUMNS = SLIDE_COLUMNS
 MAX_NAME_CHARS = 80
 MAX_CAPTION_CHARS = 300
 MAX_SLIDES = 200  # slides in one sequence
@@ -203,144 +202,98 @@ def _sequence(name: str, rows: list[dict], lang: str) -> Sequence:
 # ------------------------------------------------------------------ store
 
 
-@contextmanager
-def _connection(store: GeoPackageStore, create: bool) -> Iterator[sqlite3.Connection | None]:
-    """One transaction on the store (None when the table is absent and ``create`` is False)."""
-    if not isinstance(store, GeoPackageStore):
-        raise TypeError(f"store must be a GeoPackageStore, not {type(store).__name__}")
-    if not store.exists():
-        if not create:
-            yield None
-            return
-        raise worded(StoreError, "error.store_missing", path=store.location)
-    try:
-        with store.transaction() as connection:
-            if create:
-                _create_table(connection)
-            elif not _has_table(connection):
-                yield None
-                return
-            yield connection
-    except sqlite3.Error as exc:
-        raise worded(StoreError, "error.slides_table", path=store.location, detail=exc) from exc
+def _renumbered(rows: list[dict]) -> list[dict]:
+    """``rows`` with the positions 0, 1, … in their order."""
+    return [{**row, "position": position} for position, row in enumerate(rows)]
 
 
-def _has_table(connection: sqlite3.Connection) -> bool:
-    found = connection.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (TABLE,)).fetchone()
-    return found is not None
-
-
-def _create_table(connection: sqlite3.Connection) -> None:
-    """Create ``workshop_slides`` as a GeoPackage attribute table (QGIS and OGR list it) unless it exists."""
-    columns = ", ".join(f'"{c}" {_TYPES.get(c, "TEXT")}' for c in COLUMNS)
-    connection.execute(f'CREATE TABLE IF NOT EXISTS "{TABLE}" (fid INTEGER PRIMARY KEY AUTOINCREMENT, {columns})')
-    connection.execute("INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier) "
-                       "VALUES (?, 'attributes', ?)", (TABLE, TABLE))
-
-
-def _rows(connection: sqlite3.Connection, name: str) -> list[dict]:
-    """The rows of sequence ``name`` in slide order."""
-    quoted = ", ".join(f'"{c}"' for c in COLUMNS)
-    cursor = connection.execute(f'SELECT {quoted} FROM "{TABLE}" WHERE sequence = ? ORDER BY position, fid', (name,))
-    return [dict(zip(COLUMNS, values)) for values in cursor.fetchall()]
-
-
-def _insert(connection: sqlite3.Connection, row: dict) -> None:
-    quoted = ", ".join(f'"{c}"' for c in COLUMNS)
-    marks = ", ".join("?" for _ in COLUMNS)
-    connection.execute(f'INSERT INTO "{TABLE}" ({quoted}) VALUES ({marks})', [row[c] for c in COLUMNS])
-
-
-def _renumber(connection: sqlite3.Connection, name: str, slide_ids: list[str]) -> None:
-    """Give the rows of ``name`` the positions 0, 1, … in the order of ``slide_ids``."""
-    for position, slide_id in enumerate(slide_ids):
-        connection.execute(f'UPDATE "{TABLE}" SET position = ? WHERE sequence = ? AND slide_id = ?',
-                           (position, name, slide_id))
-
-
-def sequences(store: GeoPackageStore) -> dict[str, int]:
+def sequences(store: Store) -> dict[str, int]:
     """Each stored sequence's name and number of slides, by name (case-insensitive)."""
-    with _connection(store, create=False) as connection:
-        if connection is None:
-            return {}
-        counts = connection.execute(f'SELECT sequence, COUNT(*) FROM "{TABLE}" GROUP BY sequence').fetchall()
-    return dict(sorted(((str(name), int(n)) for name, n in counts if name is not None), key=lambda i: i[0].casefold()))
+    return dict(sorted(store.slide_counts().items(), key=lambda item: item[0].casefold()))
 
 
-def load_sequence(store: GeoPackageStore, name: str, lang: str = DEFAULT_LANGUAGE) -> Sequence:
+def load_sequence(store: Store, name: str, lang: str = DEFAULT_LANGUAGE) -> Sequence:
     """The stored sequence ``name``; :class:`UnknownSequenceError` when there is none."""
     _check_lang(lang)
     name = check_name(name)
-    with _connection(store, create=False) as connection:
-        rows = [] if connection is None else _rows(connection, name)
+    rows = store.slide_rows(name)
     if not rows:
         raise UnknownSequenceError("workshop.error.unknown_sequence", value=shown(name))
     return _sequence(name, rows, lang)
 
 
-def add_slide(store: GeoPackageStore, name: str, slide: Slide, lang: str = DEFAULT_LANGUAGE) -> Sequence:
+def add_slide(store: Store, name: str, slide: Slide, lang: str = DEFAULT_LANGUAGE) -> Sequence:
     """Append ``slide`` to the sequence ``name`` (created when new); returns the sequence as stored."""
     _check_lang(lang)
     name = check_name(name)
     if not isinstance(slide, Slide):
         raise SlideError("workshop.error.not_type", field="slide", kind="Slide", value=shown(slide))
-    with _connection(store, create=True) as connection:
-        rows = _rows(connection, name)
+
+    def appended(rows: list[dict]) -> list[dict]:
         if len(rows) >= MAX_SLIDES:
             raise SlideError("workshop.error.full", name=shown(name), limit=MAX_SLIDES)
-        if any(row["slide_id"] == slide.slide_id for row in rows):
-            slide = replace(slide, slide_id=_new_id())
-        _insert(connection, slide_row(name, len(rows), slide))
-        rows = _rows(connection, name)
-    return _sequence(name, rows, lang)
+        added = slide if all(row["slide_id"] != slide.slide_id for row in rows) else replace(slide, slide_id=_new_id())
+        return [*rows, slide_row(name, len(rows), added)]
+
+    return _sequence(name, store.edit_slides(name, appended), lang)
 
 
-def move_slide(store: GeoPackageStore, name: str, slide_id: str, offset: int, lang: str = DEFAULT_LANGUAGE) -> Sequence:
+def move_slide(store: Store, name: str, slide_id: str, offset: int, lang: str = DEFAULT_LANGUAGE) -> Sequence:
     """Move the slide ``slide_id`` by ``offset`` places (−1: one up), kept within the sequence."""
     _check_lang(lang)
     name = check_name(name)
     if isinstance(offset, bool) or not isinstance(offset, int):
         raise SlideError("workshop.error.not_type", field="offset", kind="int", value=shown(offset))
-    with _connection(store, create=False) as connection:
-        rows = [] if connection is None else _rows(connection, name)
+
+    def moved(rows: list[dict]) -> list[dict]:
         if not rows:
             raise UnknownSequenceError("workshop.error.unknown_sequence", value=shown(name))
         ids = [row["slide_id"] for row in rows]
         if slide_id not in ids:
             raise SlideError("workshop.error.unknown_slide", name=shown(name), value=shown(slide_id))
-        ids.remove(slide_id)
-        old = [row["slide_id"] for row in rows].index(slide_id)
-        ids.insert(max(0, min(len(ids), old + offset)), slide_id)
-        _renumber(connection, name, ids)
-        rows = _rows(connection, name)
-    return _sequence(name, rows, lang)
+        old = ids.index(slide_id)
+        others = [row for row in rows if row["slide_id"] != slide_id]
+        place = max(0, min(len(others), old + offset))
+        others[place:place] = [row for row in rows if row["slide_id"] == slide_id]
+        return _renumbered(others)
+
+    if not store.slide_rows(name):  # nothing to change, and no table to make for it
+        raise UnknownSequenceError("workshop.error.unknown_sequence", value=shown(name))
+    return _sequence(name, store.edit_slides(name, moved), lang)
 
 
-def delete_slide(store: GeoPackageStore, name: str, slide_id: str, lang: str = DEFAULT_LANGUAGE) -> Sequence:
+def delete_slide(store: Store, name: str, slide_id: str, lang: str = DEFAULT_LANGUAGE) -> Sequence:
     """Delete the slide ``slide_id``; returns what is left of the sequence (no slides: the sequence is gone)."""
     _check_lang(lang)
     name = check_name(name)
-    with _connection(store, create=False) as connection:
-        deleted = 0 if connection is None else connection.execute(
-            f'DELETE FROM "{TABLE}" WHERE sequence = ? AND slide_id = ?', (name, slide_id)).rowcount
-        if not deleted:
+
+    def deleted(rows: list[dict]) -> list[dict]:
+        kept = [row for row in rows if row["slide_id"] != slide_id]
+        if len(kept) == len(rows):
             raise SlideError("workshop.error.unknown_slide", name=shown(name), value=shown(slide_id))
-        rows = _rows(connection, name)
-        _renumber(connection, name, [row["slide_id"] for row in rows])
-        rows = _rows(connection, name)
-    return _sequence(name, rows, lang)
+        return _renumbered(kept)
+
+    if not store.slide_rows(name):
+        raise SlideError("workshop.error.unknown_slide", name=shown(name), value=shown(slide_id))
+    return _sequence(name, store.edit_slides(name, deleted), lang)
 
 
-def delete_sequence(store: GeoPackageStore, name: str) -> int:
+def delete_sequence(store: Store, name: str) -> int:
     """Delete every slide of the sequence ``name``; returns how many there were."""
     name = check_name(name)
-    with _connection(store, create=False) as connection:
-        if connection is None:
-            return 0
-        return connection.execute(f'DELETE FROM "{TABLE}" WHERE sequence = ?', (name,)).rowcount
+    if not store.slide_rows(name):
+        return 0
+    counted: list[int] = []
+
+    def emptied(rows: list[dict]) -> list[dict]:
+        counted.append(len(rows))
+        return []
+
+    store.edit_slides(name, emptied)
+    return counted[-1]
 
 
-def save_sequence(store: GeoPackageStore, sequence: Sequence, lang: str = DEFAULT_LANGUAGE) -> Sequence:
+def save_sequence(store: Store, sequence: Sequence, lang: str = DEFAULT_LANGUAGE) -> Sequence:
     """Store ``sequence`` under its name, which must be free, with new slide ids (e.g. one read from a file)."""
     _check_lang(lang)
     if not isinstance(sequence, Sequence):
@@ -350,13 +303,14 @@ def save_sequence(store: GeoPackageStore, sequence: Sequence, lang: str = DEFAUL
         raise SlideError("workshop.error.no_slides", name=shown(name))
     if len(sequence.slides) > MAX_SLIDES:
         raise SlideError("workshop.error.full", name=shown(name), limit=MAX_SLIDES)
-    with _connection(store, create=True) as connection:
-        if _rows(connection, name):
+
+    def saved(rows: list[dict]) -> list[dict]:
+        if rows:
             raise SlideError("workshop.error.exists", value=shown(name))
-        for position, slide in enumerate(sequence.slides):
-            _insert(connection, slide_row(name, position, replace(slide, slide_id=_new_id())))
-        rows = _rows(connection, name)
-    return _sequence(name, rows, lang)
+        return [slide_row(name, position, replace(slide, slide_id=_new_id()))
+                for position, slide in enumerate(sequence.slides)]
+
+    return _sequence(name, store.edit_slides(name, saved), lang)
 
 
 def free_name(name: str, taken: set[str] | dict[str, int]) -> str:

@@ -39,7 +39,7 @@ from asmgeo.outputs.standalone import standalone_html
 from asmgeo.provenance import DEMO_SOURCE, provenance_label
 from asmgeo.shipped import boundaries
 from asmgeo.shipped.reference import REGIONS
-from asmgeo.store import GeoPackageStore
+from asmgeo.store import Store
 
 SIZE_BUDGET_BYTES = 10 * 1024 * 1024  # a region with the default demo must stay under this
 MAX_LISTED_SOURCES = 5  # row sources named per layer in the header; more are counted
@@ -47,7 +47,7 @@ LAYER_KEYS = {"sites": "map.layer.sites", "mercury": "handout.layer.mercury", "t
               "geology_units": "handout.layer.geology_units"}
 
 
-def handout_html(store: GeoPackageStore, *, region: str | None = None, countries: Sequence[str] | None = None,
+def handout_html(store: Store, *, region: str | None = None, countries: Sequence[str] | None = None,
                  lang: str = "en") -> str:
     """The hand-out of ``region`` or ``countries`` (exactly one) in ``lang``, as one self-contained HTML page."""
     check_lang(lang)

@@ -21,7 +21,6 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from asmgeo.config import raster_dir
 from asmgeo.domain import mpf, practices, query
 from asmgeo.errors import StoreError, worded
 from asmgeo.extent import Bounds
@@ -30,7 +29,7 @@ from asmgeo.maps.generalize import generalize, tolerance_for_zoom
 from asmgeo.maps.viewport import fit_view
 from asmgeo.schema import layer_spec
 from asmgeo.shipped import reference
-from asmgeo.store import GeoPackageStore, batches
+from asmgeo.store import Store, batches
 from asmgeo.store import ratings as ratings_table
 
 DATA_LAYERS = ("sites", "mercury", "tailings", "geology_units")
@@ -93,7 +92,7 @@ def check_countries(countries: Sequence[str] | None, known: set[str]) -> tuple[s
     return tuple(codes)
 
 
-def read_scope(store: GeoPackageStore, scope: Scope, world: gpd.GeoDataFrame) -> HandoutData:
+def read_scope(store: Store, scope: Scope, world: gpd.GeoDataFrame) -> HandoutData:
     """The published data of ``scope`` from ``store`` (``world``: the full-resolution countries layer)."""
     if not store.exists():
         raise worded(StoreError, "error.store_missing", path=store.location)
@@ -125,7 +124,7 @@ def data_date(data: HandoutData):
     return max(d.max() for d in dates).date() if dates else None
 
 
-def _published(store: GeoPackageStore, name: str, batch_table: pd.DataFrame,
+def _published(store: Store, name: str, batch_table: pd.DataFrame,
                box: Bounds) -> gpd.GeoDataFrame:
     """The layer's rows inside ``box`` as the published maps show them (an empty layer when absent)."""
     if not store.has_layer(name):
@@ -180,9 +179,9 @@ def detail_tolerance(bounds: Bounds) -> float:
     return tolerance_for_zoom(min(zoom + EXTRA_ZOOM, MAX_DETAIL_ZOOM))
 
 
-def _rasters(store: GeoPackageStore, regions: set[str]) -> list[Path]:
+def _rasters(store: Store, regions: set[str]) -> list[Path]:
     """The geology rasters beside the store for the scope's regions (``geology_<region>.tif``)."""
-    folder = raster_dir(store.path)
+    folder = store.raster_folder()
     return [folder / f"geology_{r}.tif" for r in sorted(regions) if (folder / f"geology_{r}.tif").is_file()]
 
 

@@ -1,5 +1,9 @@
-"""The store: one interface over the layers and tables asmgeo keeps (GeoPackage); no SQL anywhere else."""
+"""The store: one :class:`Store` protocol over the layers and tables asmgeo keeps; no SQL anywhere else.
 
-from asmgeo.store.geopackage import BATCH_COLUMN, STORE_CRS, GeoPackageStore, LayerInfo, open_store, to_store_crs
+``open_store()`` gives the configured store (a GeoPackage file today, :mod:`asmgeo.store.geopackage`);
+everything else types against :class:`Store`.
+"""
 
-__all__ = ["BATCH_COLUMN", "STORE_CRS", "GeoPackageStore", "LayerInfo", "open_store", "to_store_crs"]
+from asmgeo.store.base import BATCH_COLUMN, STORE_CRS, LayerInfo, Store, Upgrade, open_store
+
+__all__ = ["BATCH_COLUMN", "STORE_CRS", "LayerInfo", "Store", "Upgrade", "open_store"]

@@ -1,14 +1,26 @@
-"""The store: one interface over a GeoPackage file (default) where every layer is EPSG:4326."""
+"""The GeoPackage store: the :class:`~asmgeo.store.base.Store` protocol over one file QGIS opens directly.
+
+Every layer is EPSG:4326. GDAL (through pyogrio) reads layers and creates or overwrites whole ones;
+every other write is SQL on one sqlite3 connection in one ``BEGIN IMMEDIATE`` transaction
+(:mod:`asmgeo.store.gpkg_sql`): appended features with their R-tree entries, an import batch with
+its record, an undo with its status, a ratings edition, a slide sequence — each together with the
+version of every table it changed (``asmgeo_table_versions``), so a kill at any moment leaves the
+store as it was before or after the write, never in between.
+
+The schema is versioned (:mod:`asmgeo.store.migrations`): the first call that touches a store made by
+an earlier release upgrades it in place, in one transaction, and :meth:`GeoPackageStore.upgrade`
+says so once per process.
+"""
 
 from __future__ import annotations
 
 import functools
+import os
 import sqlite3
 import threading
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import closing, contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -17,26 +29,42 @@ import pandas as pd
 import pyogrio
 from pyogrio.errors import DataLayerError, DataSourceError
 
-from asmgeo.config import store_location
+from asmgeo.config import raster_dir
 from asmgeo.errors import StoreError, worded
 from asmgeo.schema import LAYERS, layer_spec
+from asmgeo.store import gpkg_sql as sql
+from asmgeo.store import migrations
+from asmgeo.store.base import (
+    BATCH_COLUMN,
+    META_COLUMNS,
+    META_TABLE,
+    STORE_CRS,
+    LayerInfo,
+    Row,
+    SlideChange,
+    Upgrade,
+)
+from asmgeo.store.batches import BATCH_COLUMNS, BATCH_TABLE, INTEGER_COLUMNS, DuplicateBatchError, empty_batches
+from asmgeo.store.ratings import EDITION, RATINGS_TABLE
+from asmgeo.store.slides import SLIDE_COLUMNS, SLIDE_TYPES, SLIDES_TABLE
 
 T = TypeVar("T")
-STORE_CRS = "EPSG:4326"
 SQLITE_HEADER = b"SQLite format 3\x00"
 GPKG_APPLICATION_ID = b"GPKG"
-META_TABLE = "asmgeo_layers"
-META_COLUMNS = ["name", "source", "licence", "year", "status"]
-BATCH_COLUMN = "batch"  # the import batch a row came from (asmgeo.store.batches); not a schema field
 
-# Python's sqlite3 (used for deletes) and GDAL link different copies of SQLite; two copies in one
-# process do not see each other's file locks, so calls into the store from the threads of one
-# process (Streamlit sessions) take turns. Other processes are kept apart by SQLite's own locks.
+# Python's sqlite3 and GDAL link different copies of SQLite; two copies in one process do not see
+# each other's file locks (POSIX locks belong to the process, and closing one copy's handle drops
+# the other's), so calls into the store from the threads of one process (Streamlit sessions) take
+# turns, and a sqlite3 connection is never open while GDAL works on the file. Other processes are
+# kept apart by SQLite's own locks.
 _PROCESS_LOCK = threading.RLock()
 
 # WAL lets readers and one writer work at once; the busy timeout makes a second writer wait
 # for the first instead of failing with "database is locked".
 pyogrio.set_gdal_config_options({"OGR_SQLITE_JOURNAL": "WAL", "OGR_SQLITE_PRAGMA": "busy_timeout=30000"})
+
+_CURRENT: set[tuple[str, int, int]] = set()  # (path, device, inode) of stores at the current schema, this process
+_UNANNOUNCED: dict[str, Upgrade] = {}  # path → an upgrade done on first use that upgrade() has not reported yet
 
 
 def _serialized(method: Callable[..., T]) -> Callable[..., T]:
@@ -50,22 +78,14 @@ def _serialized(method: Callable[..., T]) -> Callable[..., T]:
     return locked
 
 
-@dataclass(frozen=True)
-class LayerInfo:
-    """What the store holds for one layer, as ``asmgeo layers`` reports it."""
-
-    name: str
-    features: int
-    geometry: str | None
-    source: str
-    licence: str
-
-
 class GeoPackageStore:
     """Layers and tables in one GeoPackage file that QGIS opens directly."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | os.PathLike) -> None:
         self.path = Path(path)
+
+    def __repr__(self) -> str:
+        return f"GeoPackageStore({str(self.path)!r})"
 
     @property
     def location(self) -> str:
@@ -76,12 +96,50 @@ class GeoPackageStore:
         """True when the store file is there (it may still hold no layer)."""
         return self.path.is_file()
 
+    def raster_folder(self) -> Path:
+        """The folder of the rasters that belong to this store (``ASMGEO_RASTER_DIR`` wins)."""
+        return raster_dir(self.path)
+
+    # ------------------------------------------------------------- schema and versions
+
+    @_serialized
+    def upgrade(self, create: bool = False) -> Upgrade | None:
+        """Bring the schema to the current version (create the store too when ``create``); what was done, once."""
+        if not self.exists():
+            if not create:
+                return None
+            self._create()
+            return Upgrade(self.location, 0, migrations.CURRENT, tuple(s.number for s in migrations.STEPS), created=True)
+        self._ready()
+        return _UNANNOUNCED.pop(self._key_path(), None)
+
+    @_serialized
+    def schema_version(self) -> int:
+        """The store's schema version (0: made before versions were kept, or missing)."""
+        if not self.exists():
+            return 0
+        self._ready()
+        with self._reading() as connection:
+            return migrations.schema_version(connection)
+
+    @_serialized
+    def version(self, *tables: str) -> tuple:
+        """``(location, store id, versions of tables)``: changes whenever one of ``tables`` is written."""
+        if not self.exists():
+            return (self.location, None, tuple(0 for _ in tables))
+        self._ready()
+        with self._reading() as connection:
+            return (self.location, migrations.store_id(connection), sql.versions(connection, tables))
+
+    # ------------------------------------------------------------- layers
+
     @_serialized
     def layer_names(self) -> list[str]:
         """Names of the layers and tables in the store."""
         if not self.exists():
             return []
         self._check_header()
+        self._ready()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
@@ -97,6 +155,16 @@ class GeoPackageStore:
         return layer in self.layer_names()
 
     @_serialized
+    def columns(self, layer: str) -> list[str]:
+        """The attribute columns of ``layer`` (empty when it does not exist)."""
+        if not self.has_layer(layer):
+            return []
+        with self._reading() as connection:
+            found = sql.geometry_column(connection, layer)
+            skip = {sql.primary_key(connection, layer), found[0] if found else None}
+            return [c for c in sql.table_columns(connection, layer) if c not in skip]
+
+    @_serialized
     def count(self, layer: str) -> int:
         """Number of features in ``layer`` (0 when it does not exist)."""
         if not self.has_layer(layer):
@@ -109,12 +177,20 @@ class GeoPackageStore:
         layer: str,
         *,
         bbox: tuple[float, float, float, float] | None = None,
-        where: str | None = None,
+        equals: Mapping[str, object] | None = None,
         columns: list[str] | None = None,
     ) -> gpd.GeoDataFrame:
-        """Features of a spatial layer, optionally inside ``bbox`` (lon/lat) or matching ``where``."""
+        """Features of a spatial layer, optionally inside ``bbox`` (lon/lat) and whose columns equal ``equals``."""
         layer_spec(layer)
         self._require_layer(layer)
+        where = None
+        if equals:
+            known = set(self.columns(layer))
+            unknown = [c for c in equals if c not in known]
+            if unknown:
+                raise ValueError(f"equals names columns {unknown!r} that layer {layer!r} does not have")
+            where = " AND ".join(f"{sql.quote(c)} IS NULL" if v is None else f"{sql.quote(c)} = {sql.literal(v)}"
+                                 for c, v in equals.items())
         try:
             return pyogrio.read_dataframe(
                 self.path, layer=layer, bbox=bbox, where=where, columns=columns, use_arrow=True
@@ -129,19 +205,23 @@ class GeoPackageStore:
         if frame.empty:
             return 0
         frame = to_store_crs(frame)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        exists = self.has_layer(layer)
-        pyogrio.write_dataframe(frame, self.path, layer=layer, driver="GPKG", append=exists,
-                                **({} if exists else _geometry_type(layer)))
-        return len(frame)
+        self._ensure_layer(layer, frame)
+        with self._transaction() as connection:
+            written = sql.insert_features(connection, layer, frame)
+            sql.bump(connection, layer)
+        return written
 
     @_serialized
     def replace(self, layer: str, frame: gpd.GeoDataFrame) -> int:
-        """Overwrite ``layer`` with ``frame``; returns how many features were written."""
+        """Overwrite ``layer`` with ``frame``; returns how many features were written.
+
+        GDAL rewrites the layer in a transaction of its own; the layer's version is bumped before
+        and after it, so no cache keeps the old rows under the new version.
+        """
         layer_spec(layer)
         frame = to_store_crs(frame)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        pyogrio.write_dataframe(frame, self.path, layer=layer, driver="GPKG", append=False, **_geometry_type(layer))
+        self._gdal_write(layer, lambda: pyogrio.write_dataframe(frame, self.path, layer=layer, driver="GPKG",
+                                                                append=False, **_geometry_type(layer)))
         return len(frame)
 
     @_serialized
@@ -150,67 +230,13 @@ class GeoPackageStore:
         spec = layer_spec(layer)
         if column not in (*spec.field_names, BATCH_COLUMN):
             raise ValueError(f"column={column!r} is not a field of layer {layer!r}")
-        if not self.has_layer(layer):
+        if not self.has_layer(layer) or column not in self.columns(layer):
             return 0
-        with closing(self._sqlite()) as connection, connection:
-            return connection.execute(f'DELETE FROM "{layer}" WHERE "{column}" = ?', (value,)).rowcount
-
-    @_serialized
-    def add_text_column(self, layer: str, column: str) -> bool:
-        """Add a text ``column`` to an existing ``layer`` unless it has one; True when it was added."""
-        layer_spec(layer)
-        if not self.has_layer(layer):
-            return False
-        with self.transaction() as connection:
-            present = {row[1] for row in connection.execute(f'PRAGMA table_info("{layer}")')}
-            if column in present:
-                return False
-            connection.execute(f'ALTER TABLE "{layer}" ADD COLUMN "{column}" TEXT')
-            return True
-
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A plain SQLite connection in one write transaction (BEGIN IMMEDIATE): committed, or rolled back on error."""
-        with _PROCESS_LOCK:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with closing(self._sqlite()) as connection:
-                connection.isolation_level = None  # transactions are begun and ended here, explicitly
-                connection.execute("BEGIN IMMEDIATE")
-                try:
-                    yield connection
-                except BaseException:
-                    connection.execute("ROLLBACK")
-                    raise
-                connection.execute("COMMIT")
-
-    @_serialized
-    def read_table(self, name: str) -> pd.DataFrame:
-        """An attribute (non-spatial) table, e.g. Pillar 6 ratings."""
-        self._require_layer(name)
-        return pd.DataFrame(pyogrio.read_dataframe(self.path, layer=name, read_geometry=False, use_arrow=True))
-
-    @_serialized
-    def write_table(self, name: str, frame: pd.DataFrame) -> None:
-        """Create or overwrite an attribute table."""
-        if name in LAYERS:
-            raise ValueError(f"name={name!r} is a spatial layer; use replace() or append()")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        pyogrio.write_dataframe(pd.DataFrame(frame), self.path, layer=name, driver="GPKG", append=False)
-
-    @_serialized
-    def set_layer_meta(self, name: str, source: str, licence: str, year: str = "", status: str = "") -> None:
-        """Record where a layer comes from and under which licence."""
-        meta = self.layer_meta()
-        meta = meta[meta["name"] != name]
-        row = pd.DataFrame([[name, source, licence, year, status]], columns=META_COLUMNS)
-        self.write_table(META_TABLE, pd.concat([meta, row], ignore_index=True).sort_values("name"))
-
-    @_serialized
-    def layer_meta(self) -> pd.DataFrame:
-        """Source, licence, year and status of each layer (empty when none is recorded)."""
-        if not self.has_layer(META_TABLE):
-            return pd.DataFrame(columns=META_COLUMNS)
-        return self.read_table(META_TABLE).fillna("")
+        with self._transaction() as connection:
+            deleted = connection.execute(f"DELETE FROM {sql.quote(layer)} WHERE {sql.quote(column)} = ?", (value,)).rowcount
+            if deleted:
+                sql.bump(connection, layer)
+        return deleted
 
     @_serialized
     def summary(self) -> list[LayerInfo]:
@@ -228,6 +254,310 @@ class GeoPackageStore:
             infos.append(LayerInfo(layer, int(info["features"]), geometry, source, licence))
         return infos
 
+    @_serialized
+    def set_layer_meta(self, name: str, source: str, licence: str, year: str = "", status: str = "") -> None:
+        """Record where a layer comes from and under which licence (one transaction)."""
+        row = pd.DataFrame([[name, source, licence, year, status]], columns=META_COLUMNS)
+        self._ensure_table(META_TABLE, row)
+        with self._transaction() as connection:
+            connection.execute(f"DELETE FROM {sql.quote(META_TABLE)} WHERE name = ?", (name,))
+            sql.insert_frame(connection, META_TABLE, row)
+            sql.bump(connection, META_TABLE)
+
+    @_serialized
+    def layer_meta(self) -> pd.DataFrame:
+        """Source, licence, year and status of each layer, by name (empty when none is recorded)."""
+        if not self.has_layer(META_TABLE):
+            return pd.DataFrame(columns=META_COLUMNS)
+        meta = self.read_table(META_TABLE).fillna("")
+        return meta.sort_values("name", kind="stable").reset_index(drop=True)
+
+    # ------------------------------------------------------------- attribute tables
+
+    @_serialized
+    def read_table(self, name: str) -> pd.DataFrame:
+        """An attribute (non-spatial) table, e.g. Pillar 6 ratings."""
+        self._require_layer(name)
+        return pd.DataFrame(pyogrio.read_dataframe(self.path, layer=name, read_geometry=False, use_arrow=True))
+
+    @_serialized
+    def write_table(self, name: str, frame: pd.DataFrame) -> None:
+        """Create or overwrite an attribute table (the table's version is bumped before and after)."""
+        if name in LAYERS:
+            raise ValueError(f"name={name!r} is a spatial layer; use replace() or append()")
+        self._gdal_write(name, lambda: pyogrio.write_dataframe(pd.DataFrame(frame), self.path, layer=name,
+                                                               driver="GPKG", append=False))
+
+    # ------------------------------------------------------------- import batches
+
+    @_serialized
+    def batch_records(self) -> pd.DataFrame:
+        """Every import batch record, oldest first (no rows, batch columns, when there is none)."""
+        if not self.exists():
+            return empty_batches()
+        self._ready()
+        with self._reading() as connection:
+            if not sql.table_exists(connection, BATCH_TABLE):
+                return empty_batches()
+            rows = sql.select_rows(connection, BATCH_TABLE, BATCH_COLUMNS, order="fid")
+        frame = pd.DataFrame(rows, columns=BATCH_COLUMNS)
+        return frame.astype({c: "int64" for c in INTEGER_COLUMNS})
+
+    @_serialized
+    def add_batch(self, layer: str, frame: gpd.GeoDataFrame, record: Mapping[str, object]) -> int:
+        """Write ``frame`` into ``layer`` and ``record`` as a batch in one transaction; rows written.
+
+        :class:`DuplicateBatchError` (nothing written) when a batch not undone already imported a
+        file with the record's ``sha256`` into ``layer``.
+        """
+        layer_spec(layer)
+        if BATCH_COLUMN not in frame.columns:
+            raise ValueError(f"frame has no {BATCH_COLUMN!r} column")
+        frame = to_store_crs(frame)
+        self._ensure_layer(layer, frame)
+        with self._transaction() as connection:
+            _create_batch_table(connection)
+            earlier = _duplicate_in(connection, layer, str(record.get("sha256") or ""))
+            if earlier is not None:
+                raise DuplicateBatchError(earlier)
+            had_column = BATCH_COLUMN in sql.table_columns(connection, layer)
+            written = sql.insert_features(connection, layer, frame)
+            if not had_column:
+                migrations.batch_index(connection, layer)
+            _insert_record(connection, record)
+            sql.bump(connection, layer, BATCH_TABLE)
+        return written
+
+    @_serialized
+    def set_batch_status(self, batch: str, status: str, *, unless: Collection[str] = (),
+                         delete_rows: bool = False) -> tuple[str | None, int]:
+        """Set a batch's status (and delete its rows when ``delete_rows``) in one transaction.
+
+        Changes nothing when the batch is unknown or its status is one of ``unless``; returns its
+        status before (None: unknown) and how many rows were deleted.
+        """
+        if not self.exists():
+            return None, 0
+        self._ready()
+        with self._transaction() as connection:
+            if not sql.table_exists(connection, BATCH_TABLE):
+                return None, 0
+            found = connection.execute(f"SELECT layer, status FROM {sql.quote(BATCH_TABLE)} WHERE batch = ? "
+                                       "ORDER BY fid LIMIT 1", (batch,)).fetchone()
+            if found is None:
+                return None, 0
+            layer, before = str(found[0]), str(found[1])
+            if before in unless:
+                return before, 0
+            deleted = 0
+            if delete_rows and sql.table_exists(connection, layer) and BATCH_COLUMN in sql.table_columns(connection, layer):
+                deleted = connection.execute(f"DELETE FROM {sql.quote(layer)} WHERE {sql.quote(BATCH_COLUMN)} = ?",
+                                             (batch,)).rowcount
+                sql.bump(connection, layer)
+            connection.execute(f"UPDATE {sql.quote(BATCH_TABLE)} SET status = ? WHERE batch = ?", (status, batch))
+            sql.bump(connection, BATCH_TABLE)
+            return before, deleted
+
+    # ------------------------------------------------------------- ratings
+
+    @_serialized
+    def add_ratings_edition(self, ratings: pd.DataFrame, edition: Callable[[list[str]], str]) -> str:
+        """Append ``ratings`` as one edition in one transaction; returns its id.
+
+        The id is ``edition(ids of the editions already stored)``; the illustrative ratings of the
+        countries the edition rates are removed in the same transaction.
+        """
+        rows = pd.DataFrame(ratings).assign(illustrative=False, **{EDITION: ""})
+        self._ensure_table(RATINGS_TABLE, rows)
+        table = sql.quote(RATINGS_TABLE)
+        with self._transaction() as connection:
+            sql.add_columns(connection, RATINGS_TABLE, rows)
+            earlier = [str(e) for (e,) in connection.execute(
+                f"SELECT DISTINCT {sql.quote(EDITION)} FROM {table} WHERE {sql.quote(EDITION)} IS NOT NULL")]
+            name = edition(earlier)
+            countries = sorted(set(rows["iso3"]))
+            marks = ", ".join("?" for _ in countries)
+            connection.execute(f"DELETE FROM {table} WHERE coalesce(illustrative, 0) != 0 AND iso3 IN ({marks})", countries)
+            sql.insert_frame(connection, RATINGS_TABLE, rows.assign(**{EDITION: name}))
+            sql.bump(connection, RATINGS_TABLE)
+        return name
+
+    @_serialized
+    def set_illustrative_ratings(self, ratings: pd.DataFrame) -> None:
+        """Replace the illustrative ratings in one transaction; a country with imported ratings gets none."""
+        rows = pd.DataFrame(ratings).assign(illustrative=True)
+        self._ensure_table(RATINGS_TABLE, rows)
+        table = sql.quote(RATINGS_TABLE)
+        with self._transaction() as connection:
+            sql.add_columns(connection, RATINGS_TABLE, rows)
+            official = {str(c) for (c,) in connection.execute(
+                f"SELECT DISTINCT iso3 FROM {table} WHERE coalesce(illustrative, 0) = 0")}
+            connection.execute(f"DELETE FROM {table} WHERE coalesce(illustrative, 0) != 0")
+            sql.insert_frame(connection, RATINGS_TABLE, rows[~rows["iso3"].isin(official)])
+            sql.bump(connection, RATINGS_TABLE)
+
+    # ------------------------------------------------------------- workshop slides
+
+    @_serialized
+    def slide_counts(self) -> dict[str, int]:
+        """Each stored slide sequence's name and number of slides."""
+        with self._slides(create=False) as connection:
+            if connection is None:
+                return {}
+            found = connection.execute(f"SELECT sequence, COUNT(*) FROM {sql.quote(SLIDES_TABLE)} GROUP BY sequence")
+            return {str(name): int(n) for name, n in found.fetchall() if name is not None}
+
+    @_serialized
+    def slide_rows(self, sequence: str) -> list[Row]:
+        """The stored rows of ``sequence`` in slide order (empty when there is none)."""
+        with self._slides(create=False) as connection:
+            return [] if connection is None else _slide_rows(connection, sequence)
+
+    @_serialized
+    def edit_slides(self, sequence: str, change: SlideChange) -> list[Row]:
+        """Replace the rows of ``sequence`` by ``change(its rows)`` in one transaction; the rows as stored.
+
+        An exception raised by ``change`` leaves the sequence as it was.
+        """
+        with self._slides(create=True) as connection:
+            rows = _slide_rows(connection, sequence)
+            new = change([dict(row) for row in rows])
+            if new != rows:
+                _write_slides(connection, sequence, new)
+                sql.bump(connection, SLIDES_TABLE)
+            return _slide_rows(connection, sequence)
+
+    # ------------------------------------------------------------- internals
+
+    def _key_path(self) -> str:
+        return str(self.path.resolve())
+
+    def _ready(self, announce: bool = True) -> None:
+        """Bring an existing store to the current schema on first use (one transaction); remember it was."""
+        if not self.exists():
+            return
+        stat = os.stat(self.path)
+        key = (self._key_path(), stat.st_dev, stat.st_ino)
+        if key in _CURRENT:
+            return
+        self._check_header()
+        try:
+            with closing(self._sqlite()) as connection:
+                version = migrations.schema_version(connection)
+                if version > migrations.CURRENT:
+                    raise worded(StoreError, "error.store_newer", path=self.path, version=version,
+                                 supported=migrations.CURRENT)
+                if version < migrations.CURRENT:
+                    connection.execute("BEGIN IMMEDIATE")
+                    try:
+                        before, steps = migrations.migrate(connection)
+                    except BaseException:
+                        connection.execute("ROLLBACK")
+                        raise
+                    connection.execute("COMMIT")
+                    if steps and announce:
+                        _UNANNOUNCED[key[0]] = Upgrade(self.location, before, migrations.CURRENT, steps)
+        except sqlite3.DatabaseError as exc:
+            raise worded(StoreError, "error.store_damaged", path=self.path, detail=_sentence(exc)) from exc
+        _CURRENT.add(key)
+
+    def _sqlite(self) -> sqlite3.Connection:
+        """A plain SQLite connection (WAL, explicit transactions, the GeoPackage SQL functions)."""
+        return sql.connect(self.path)
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """A connection for reads: one read transaction, so the block sees one state of the store."""
+        try:
+            with closing(self._sqlite()) as connection:
+                connection.execute("BEGIN")
+                try:
+                    yield connection
+                finally:
+                    connection.execute("ROLLBACK")
+        except sqlite3.Error as exc:
+            raise worded(StoreError, "error.store_damaged", path=self.path, detail=_sentence(exc)) from exc
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (BEGIN IMMEDIATE): committed, or rolled back on any error."""
+        if not self.exists():
+            raise worded(StoreError, "error.store_missing", path=self.path)
+        self._ready()
+        try:
+            with closing(self._sqlite()) as connection:
+                connection.execute("BEGIN IMMEDIATE")
+                try:
+                    yield connection
+                except BaseException:
+                    connection.execute("ROLLBACK")
+                    raise
+                connection.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise worded(StoreError, "error.store_write", path=self.path, detail=_sentence(exc)) from exc
+
+    @contextmanager
+    def _slides(self, create: bool) -> Iterator[sqlite3.Connection | None]:
+        """A transaction on the slides table (None when the table or the store is absent and not ``create``)."""
+        if not self.exists():
+            if not create:
+                yield None
+                return
+            raise worded(StoreError, "error.store_missing", path=self.location)
+        self._check_header()
+        self._ready()
+        try:
+            with self._transaction() if create else self._reading() as connection:
+                if create:
+                    sql.create_attribute_table(connection, SLIDES_TABLE,
+                                               {c: SLIDE_TYPES.get(c, "TEXT") for c in SLIDE_COLUMNS})
+                elif not sql.table_exists(connection, SLIDES_TABLE):
+                    yield None
+                    return
+                yield connection
+        except StoreError as exc:
+            if isinstance(exc.__cause__, sqlite3.Error):
+                raise worded(StoreError, "error.slides_table", path=self.location, detail=exc.__cause__) from exc.__cause__
+            raise
+
+    def _ensure_table(self, name: str, frame: pd.DataFrame, geometry_type: str | None = None) -> None:
+        """Create ``name`` empty with ``frame``'s columns (GDAL's types) when the store or the table is missing."""
+        if self.exists() and self.has_layer(name):
+            return
+        empty = frame.iloc[:0]
+        options = {"geometry_type": geometry_type} if geometry_type else {}
+        if not isinstance(empty, gpd.GeoDataFrame):
+            empty = pd.DataFrame(empty)
+        self._gdal_write(name, lambda: pyogrio.write_dataframe(empty, self.path, layer=name, driver="GPKG",
+                                                               append=False, **options))
+
+    def _ensure_layer(self, layer: str, frame: gpd.GeoDataFrame) -> None:
+        """Create the spatial ``layer`` empty, typed like ``frame``, when it is missing."""
+        spec = layer_spec(layer)
+        kind = "Unknown" if len(spec.geometry_types) > 1 else spec.geometry_types[0]
+        self._ensure_table(layer, frame, geometry_type=kind)
+
+    def _create(self) -> None:
+        """Make a new GeoPackage at the current schema: GDAL writes the (empty) layer-sources table, then the steps run."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        pyogrio.write_dataframe(pd.DataFrame({c: pd.Series([], dtype=object) for c in META_COLUMNS}), self.path,
+                                layer=META_TABLE, driver="GPKG")
+        self._ready(announce=False)
+
+    def _gdal_write(self, table: str, write: Callable[[], object]) -> None:
+        """Let GDAL write ``table`` (the store is made first when new), bumping its version before and after."""
+        if not self.exists():
+            self._create()
+        self._check_header()
+        self._ready()
+        self._bump(table)
+        write()
+        self._bump(table)
+
+    def _bump(self, *tables: str) -> None:
+        with self._transaction() as connection:
+            sql.bump(connection, *tables)
+
     def _check_header(self) -> None:
         """Raise a :class:`StoreError` unless the file starts like a GeoPackage (SQLite, id GPKG)."""
         with open(self.path, "rb") as handle:
@@ -242,11 +572,11 @@ class GeoPackageStore:
         if name not in self.layer_names():
             raise worded(StoreError, "error.store_no_layer", path=self.path, layer=repr(name))
 
-    def _sqlite(self) -> sqlite3.Connection:
-        """A plain SQLite connection for statements OGR has no call for (deletes)."""
-        connection = sqlite3.connect(self.path, timeout=30)
-        connection.execute("PRAGMA journal_mode=WAL")
-        return connection
+
+def _sentence(error: Exception) -> str:
+    """An SQLite error's text as the end of a sentence (it has no full stop of its own)."""
+    text = str(error).strip()
+    return text if text.endswith((".", "!", "?", ")")) else text + "."
 
 
 def _geometry_type(layer: str) -> dict[str, str]:
@@ -266,11 +596,38 @@ def to_store_crs(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return frame
 
 
-def open_store(location: str | None = None) -> GeoPackageStore:
-    """The store at ``location`` (default: ``ASMGEO_STORE``)."""
-    location = location or store_location()
-    if location.startswith(("postgresql://", "postgres://")):
-        raise worded(StoreError, "error.store_postgis")
-    if not location.endswith(".gpkg"):
-        raise worded(StoreError, "error.store_not_gpkg_path", location=repr(location))
-    return GeoPackageStore(location)
+# ------------------------------------------------------------------ batch table
+
+
+def _create_batch_table(connection: sqlite3.Connection) -> None:
+    """Create ``asmgeo_batches`` as a GeoPackage attribute table unless it exists."""
+    sql.create_attribute_table(connection, BATCH_TABLE,
+                               {c: "INTEGER" if c in INTEGER_COLUMNS else "TEXT" for c in BATCH_COLUMNS})
+
+
+def _duplicate_in(connection: sqlite3.Connection, layer: str, sha256: str) -> str | None:
+    """The earliest batch (not undone) of ``layer`` with ``sha256``."""
+    if not sha256:
+        return None
+    row = connection.execute(f"SELECT batch FROM {sql.quote(BATCH_TABLE)} WHERE layer = ? AND sha256 = ? "
+                             "AND status != 'undone' ORDER BY fid LIMIT 1", (layer, sha256)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def _insert_record(connection: sqlite3.Connection, record: Mapping[str, object]) -> None:
+    """The batch's row in ``asmgeo_batches``."""
+    sql.insert_rows(connection, BATCH_TABLE, [dict(record)], BATCH_COLUMNS)
+
+
+# ------------------------------------------------------------------ slides table
+
+
+def _slide_rows(connection: sqlite3.Connection, sequence: str) -> list[Row]:
+    """The rows of ``sequence`` in slide order."""
+    return sql.select_rows(connection, SLIDES_TABLE, SLIDE_COLUMNS, "sequence = ?", (sequence,), order="position, fid")
+
+
+def _write_slides(connection: sqlite3.Connection, sequence: str, rows: list[Row]) -> None:
+    """Make ``rows`` the rows of ``sequence`` (each keeps its own ``sequence`` and ``position``)."""
+    connection.execute(f"DELETE FROM {sql.quote(SLIDES_TABLE)} WHERE sequence = ?", (sequence,))
+    sql.insert_rows(connection, SLIDES_TABLE, rows, SLIDE_COLUMNS)

@@ -16,6 +16,7 @@ from stores import demo_store_in
 from asmgeo.config import DEFAULT_DEMO_SITES
 from asmgeo.domain import practices, query
 from asmgeo.i18n import date, number, t
+from asmgeo.ingest import commit
 from asmgeo.ingest.validate import validate_file
 from asmgeo.shipped import boundaries, reference
 from asmgeo.store import batches
@@ -66,7 +67,7 @@ def store_env(tmp_path_factory):
     folder = tmp_path_factory.mktemp("handout-e2e")
     with demo_store_in(folder, DEFAULT_DEMO_SITES) as store:
         report = validate_file(_survey(folder), "sites", boundaries.load_countries("full"))
-        batches.approve(store, batches.import_report(store, report, by="e2e").batch)
+        batches.approve(store, commit.import_report(store, report, by="e2e").batch)
         env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
         env.pop("ASMGEO_LANG", None)
         latest = query.latest_sites(store.read("sites"), practices.load_rules())
