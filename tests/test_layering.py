@@ -43,6 +43,8 @@ def test_the_repository_keeps_every_contract():
     ("asmgeo/store/batches.py", "from asmgeo.ingest import validate", "asmgeo is layered as its pipeline"),
     ("asmgeo/schema.py", "from asmgeo.domain import mpf", "asmgeo is layered as its pipeline"),
     ("ui/tables.py", "import sqlite3", "the pages' helpers reach data only through asmgeo"),
+    ("asmgeo/maps/slides.py", "import sqlite3", "only asmgeo.store speaks SQL"),
+    ("asmgeo/domain/ratings_io.py", "from asmgeo.store import geopackage", "only asmgeo.store speaks SQL"),
 ])
 def test_a_forbidden_import_breaks_its_contract(tmp_path, module, line, contract):
     root = _copy(tmp_path)
