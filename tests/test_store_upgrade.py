@@ -180,3 +180,19 @@ def test_any_command_on_an_old_store_says_it_upgraded_it(legacy):
     assert result.returncode == 0
     assert len(json.loads(result.stdout)) == 2  # stdout stays the JSON
     assert "schema version 0" in result.stderr and legacy.location in result.stderr
+
+
+def test_the_app_upgrades_an_old_store_and_says_so_in_the_readers_language(legacy, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("ASMGEO_STORE", legacy.location)
+    monkeypatch.setenv("ASMGEO_RASTER_DIR", str(gpkg.gpkg_path(legacy).parent / "rasters"))
+    monkeypatch.delenv("ASMGEO_LAYERS_DIR", raising=False)
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
+    at.query_params["lang"] = "fr"
+    at.run()
+    steps = "; ".join(t(f"store.migration.{n}", "fr") for n in EVERY_STEP)
+    notice = t("store.upgraded", "fr", path=legacy.location, old=0, new=migrations.CURRENT, steps=steps)
+    assert notice in [str(info.value) for info in at.info], [str(info.value) for info in at.info]
+    assert legacy.schema_version() == migrations.CURRENT and legacy.upgrade() is None
+    assert len(batches.list_batches(legacy)) == 2 and legacy.count("sites") == 34  # no demo built over it
