@@ -143,9 +143,9 @@ def _site_keys(frame: gpd.GeoDataFrame) -> set[tuple[float, float]]:
 
 # Instrumentation, in every frame of a page: the map frame notes when it last sent Streamlit a
 # value (streamlit-folium's Streamlit.setComponentValue), the page notes each script-run state
-# with its time. A value sent makes the server rerun the script; that rerun has happened once a
-# run started after the send and the app is idle again. (The app's own "running" flag only
-# turns on when the server answers, which can take over a second on a loaded machine.)
+# with its time (shown when settling fails). Whether the script has run on the value sent is
+# read from the URL (:data:`_URL_HAS_VIEW_JS`), not from these states: a short run's "running"
+# and "notRunning" can reach the page in one render and never show as a change.
 _INSTRUMENT_JS = """(() => {
     if (window.top === window) {
         if (window.__asmgeoRuns) return;
@@ -171,21 +171,26 @@ _INSTRUMENT_JS = """(() => {
         }
     }});
 })();"""
-_RUN_SINCE_JS = """(sent) => {
-    // the script ran at or after the moment the value was sent, and is idle now
-    const runs = window.__asmgeoRuns || [], app = document.querySelector('[data-testid="stApp"]');
-    const before = runs.filter(([, t]) => t <= sent).pop();
-    const ran = (before && before[0] === 'running') || runs.some(([state, t]) => state === 'running' && t >= sent);
-    return ran && !!app && app.getAttribute('data-test-script-state') === 'notRunning';
-}"""
-# The page URL carries the view of the last map report the script has processed (``view=lat,lon,zoom``):
-# its zoom and a centre inside the reported bounds.
+_IDLE_NOW_JS = """() => { const app = document.querySelector('[data-testid="stApp"]');
+    return !!app && app.getAttribute('data-test-script-state') === 'notRunning'; }"""
+# The page URL carries the view of exactly the last map report: ``view=lat,lon,zoom`` is what the
+# script writes for the bounds it received (ui/explorer_data.remember_view: bounds clamped to
+# ±180/±85, Mercator centre rounded to 4 decimals, asmgeo.maps.viewport.centre_of), so a URL that
+# matches the last value sent proves the script has run on that value. This is the settle test's
+# proof of a rerun; it needs no sighting of the app's "running" state, which the page can miss
+# (see notes/streamlit-folium-dropped-value.md).
 _URL_HAS_VIEW_JS = """([url]) => {
     const p = (window.__GLOBAL_DATA__ || {}).previous_data;
     const view = new URL(url).searchParams.get('view');
-    if (!p || !p.bounds || !view) return false;
-    const [lat, lon, zoom] = view.split(',').map(Number), sw = p.bounds._southWest, ne = p.bounds._northEast;
-    return zoom === p.zoom && lat >= sw.lat && lat <= ne.lat && lon >= sw.lng && lon <= ne.lng;
+    if (!p || !p.bounds || !p.bounds._southWest || !view) return false;
+    const sw = p.bounds._southWest, ne = p.bounds._northEast;
+    const west = Math.max(sw.lng, -180), south = Math.max(sw.lat, -85), east = Math.min(ne.lng, 180),
+          north = Math.min(ne.lat, 85);
+    const rad = Math.PI / 180, clip = (lat) => Math.max(Math.min(lat, 85.05113), -85.05113);
+    const y = (lat) => (1 - Math.log(Math.tan(clip(lat) * rad) + 1 / Math.cos(clip(lat) * rad)) / Math.PI) / 2;
+    const lat = Math.atan(Math.sinh(Math.PI * (1 - (y(south) + y(north))))) / rad, lon = (west + east) / 2;
+    const [uLat, uLon, uZoom] = view.split(',').map(Number);
+    return uZoom === p.zoom && Math.abs(uLat - lat) < 2e-4 && Math.abs(uLon - lon) < 2e-4;
 }"""
 
 
@@ -213,8 +218,9 @@ def settle(page, timeout: float = APP_RUN_TIMEOUT_S):
     while True:
         reported = frame.evaluate(_VIEW_REPORTED_JS)
         sent = frame.evaluate("() => window.__asmgeoSent || null")
-        rerun = (reported and sent is not None and page.evaluate(_RUN_SINCE_JS, sent)
-                 and frame.evaluate(_URL_HAS_VIEW_JS, [page.url]))
+        # the script has processed the last value sent (the URL carries its view) and is idle
+        rerun = (reported and sent is not None and frame.evaluate(_URL_HAS_VIEW_JS, [page.url])
+                 and page.evaluate(_IDLE_NOW_JS))
         state = frame.evaluate(_DRAWN_STATE_JS)
         now = time.monotonic()
         if not rerun or state != last:
@@ -227,6 +233,7 @@ def settle(page, timeout: float = APP_RUN_TIMEOUT_S):
         if now > deadline:
             raise AssertionError(
                 f"the explorer did not settle within {timeout}s: view reported {reported}, last value sent at {sent}, "
+                f"URL {page.url}, last value {frame.evaluate('() => (window.__GLOBAL_DATA__ || {}).previous_data')}, "
                 f"runs {page.evaluate('() => (window.__asmgeoRuns || []).slice(-6)')}, drawn {state[1]}")
         page.wait_for_timeout(100)
 
