@@ -162,7 +162,8 @@ def test_summary_reports_counts_geometry_and_provenance(store):
     assert set(summary) == {"sites", "tailings"}  # attribute tables are not layers
     assert (summary["sites"].features, summary["tailings"].features) == (3, 2)
     # both layers take points or footprints, so they are created generic and say so
-    assert summary["sites"].geometry == "Point or Polygon" and summary["tailings"].geometry == "Point or Polygon"
+    either = "Point, Polygon or MultiPolygon"  # sites and tailings take points or footprints (one or several parts)
+    assert summary["sites"].geometry == either and summary["tailings"].geometry == either
     assert (summary["sites"].source, summary["sites"].licence) == ("Field survey 2022", "CC-BY-4.0")
     assert (summary["tailings"].source, summary["tailings"].licence) == ("", "")
     meta = store.layer_meta()

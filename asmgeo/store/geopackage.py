@@ -250,7 +250,7 @@ class GeoPackageStore:
             licence = meta["licence"].get(layer, "") if not meta.empty else ""
             geometry = info["geometry_type"]
             if geometry == "Unknown":  # created generic because the layer takes several types
-                geometry = " or ".join(layer_spec(layer).geometry_types)
+                geometry = _either(layer_spec(layer).geometry_types)
             infos.append(LayerInfo(layer, int(info["features"]), geometry, source, licence))
         return infos
 
@@ -631,3 +631,8 @@ def _write_slides(connection: sqlite3.Connection, sequence: str, rows: list[Row]
     """Make ``rows`` the rows of ``sequence`` (each keeps its own ``sequence`` and ``position``)."""
     connection.execute(f"DELETE FROM {sql.quote(SLIDES_TABLE)} WHERE sequence = ?", (sequence,))
     sql.insert_rows(connection, SLIDES_TABLE, rows, SLIDE_COLUMNS)
+
+
+def _either(types: tuple[str, ...]) -> str:
+    """``("Point", "Polygon", "MultiPolygon")`` → ``"Point, Polygon or MultiPolygon"``."""
+    return " or ".join([", ".join(types[:-1]), types[-1]]) if len(types) > 1 else "".join(types)
