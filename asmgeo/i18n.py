@@ -11,12 +11,13 @@ Numbers and dates are formatted for the language with Babel (:func:`number`, :fu
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from string import Formatter
 
 from babel.dates import format_date
+from babel.lists import format_list
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -100,6 +101,14 @@ def date(value: dt.date | str, lang: str = DEFAULT_LANGUAGE) -> str:
     if not isinstance(value, dt.date):
         raise ValueError(f"value={value!r} is not a date or an ISO date string")
     return format_date(value, format="medium", locale=lang)
+
+
+def either(items: Sequence[str], lang: str = DEFAULT_LANGUAGE) -> str:
+    """``items`` as one alternative in ``lang`` ("Point, Polygon, or MultiPolygon" / "…, Polygon ou MultiPolygon")."""
+    check_lang(lang)
+    if isinstance(items, str) or not items:
+        raise ValueError(f"items={items!r} must be a non-empty sequence of texts")
+    return format_list(list(items), style="or", locale=lang)
 
 
 VALUE_GROUPS = {

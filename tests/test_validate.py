@@ -214,6 +214,17 @@ def test_geology_units_layer(countries, tmp_path):
     assert report.accepted[["unit_id", "lithology", "country"]].values.tolist() == [["U1", "greenstone_belt", "SEN"]]
 
 
+@pytest.mark.parametrize("lang, allowed", [("en", "Point, Polygon, or MultiPolygon"), ("fr", "Point, Polygon ou MultiPolygon"),
+                                           ("es", "Point, Polygon o MultiPolygon")])
+def test_a_wrong_geometry_type_names_the_types_the_layer_takes_as_alternatives_in_the_language(countries, tmp_path,
+                                                                                                lang, allowed):
+    path = tmp_path / "tracks.csv"
+    path.write_text("site_id,commodity,survey_date,wkt\nS1,gold,2024-03-01,\"LINESTRING (-12.3 12.6, -12.1 12.7)\"\n")
+    report = _validate(path, countries, lang=lang)
+    [issue] = [i for i in report.issues if i.code == "wrong_geometry_type"]
+    assert allowed in issue.message and "LineString" in issue.message
+
+
 def test_mercury_layer(countries):
     report = _validate(UPLOADS / "mercury.geojson", countries, layer="mercury")
     assert _pairs(report) == {(1, "negative_value"), (2, "wrong_geometry_type"), (3, "not_a_number")}

@@ -108,7 +108,7 @@ def _fit_types(geoms: np.ndarray, live: np.ndarray, allowed: tuple[str, ...],
                      for t in type_ids[single]]
     type_ids = np.where(single, shapely.get_type_id(geoms), type_ids)
     wrong = live & ~np.isin(type_ids, allowed_ids)
-    wrong_values = [{"geometry_type": _TYPE_NAMES.get(t, "?"), "layer": layer, "allowed": " or ".join(allowed)}
+    wrong_values = [{"geometry_type": _TYPE_NAMES.get(t, "?"), "layer": layer, "allowed": tuple(allowed)}
                     for t in type_ids[wrong]]
     return geoms, finding("wrong_geometry_type", wrong, wrong_values), finding("multi_to_single", single, single_values)
 

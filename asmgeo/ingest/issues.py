@@ -18,7 +18,7 @@ from typing import Literal
 
 import numpy as np
 
-from asmgeo.i18n import DEFAULT_LANGUAGE, t
+from asmgeo.i18n import DEFAULT_LANGUAGE, either, t
 
 Severity = Literal["error", "warning"]
 ERROR: Severity = "error"
@@ -101,10 +101,10 @@ class Issue:
 
 
 def message(code: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
-    """The catalogue message of ``code`` filled with ``values``."""
+    """The catalogue message of ``code`` filled with ``values`` (a tuple is written as alternatives: "A, B or C")."""
     if code not in CODES:
         raise KeyError(f"code={code!r} is not an issue code; known: {sorted(CODES)}")
-    return t(f"issue.{code}", lang, **values)
+    return t(f"issue.{code}", lang, **{k: either(v, lang) if isinstance(v, tuple) else v for k, v in values.items()})
 
 
 def file_issue(code: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> Issue:
