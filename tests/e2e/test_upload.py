@@ -12,7 +12,7 @@ import kobo_xlsx
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from .conftest import SITE_MARKERS_JS, map_frame, wait_for_app
+from .conftest import SCENARIO_TIMEOUT_S, SITE_MARKERS_JS, map_frame, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -54,6 +54,7 @@ def _uploaded_points() -> tuple[str, list[tuple[float, float]]]:
     return features[0]["properties"]["country"], points
 
 
+@pytest.mark.timeout(SCENARIO_TIMEOUT_S)
 def test_upload_commit_approve_then_explorer_shows_the_sites(fresh_server, page):
     page.goto(f"{fresh_server}/upload", wait_until="domcontentloaded")
     wait_for_app(page, timeout=FIRST_LOAD_TIMEOUT_S)

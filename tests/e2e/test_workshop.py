@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 import pyogrio
 import pytest
 
-from .conftest import APP_RUN_TIMEOUT_S, LAYER_SELECTORS, map_frame, serve_app, wait_for_app
+from .conftest import APP_RUN_TIMEOUT_S, LAYER_SELECTORS, SCENARIO_TIMEOUT_S, map_frame, serve_app, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -240,6 +240,7 @@ def save_slide(page, caption: str, name: str | None = None) -> None:
 # ------------------------------------------------------------------------- test
 
 
+@pytest.mark.timeout(SCENARIO_TIMEOUT_S)
 def test_a_slide_sequence_survives_a_restart_and_steps_through(request, page, store_env, record_property):
     extents = {}
     # ---- preparing: two slides with different layers and extents, then a hand-out
