@@ -51,6 +51,7 @@ LAYER_SELECTORS = {
 }
 SITE_MARKERS_JS = """() => {
     const out = [];
+    if (!window.map) return out;  // the frame is there before its script made the map: none drawn yet
     window.map.eachLayer(l => {
         if (l.options && l.options.className === 'asmgeo-site' && l.getLatLng) {
             const p = l.getLatLng(); out.push([p.lat, p.lng]);
