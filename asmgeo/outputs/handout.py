@@ -138,8 +138,8 @@ def layer_sources(frames: Mapping[str, pd.DataFrame], lang: str,
     """(layer name, source as worded, licence) for each source of the features of each data layer in ``frames``.
 
     A layer's sources are listed most features first, at most :data:`MAX_LISTED_SOURCES` (the rest counted).
-    A feature without a licence of its own takes ``recorded[layer][source]`` (the store's record of the layer,
-    for the layer's recorded source), else the licence asmgeo knows for its source (the demo's), else none.
+    A feature without a licence of its own takes the licence asmgeo knows for its source (the demo's), else
+    ``recorded[layer][source]`` (the store's record of the layer, for the layer's recorded source), else none.
     """
     described: list[tuple[str, str, str]] = []
     for name, frame in frames.items():
