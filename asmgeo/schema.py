@@ -157,6 +157,9 @@ SURVEY_DATE_PRECISION = "survey_date_precision"
 SUBMISSION_ID = "submission_id"
 EXTRA = "extra"
 DATE_PRECISIONS = ("year", "month", "day")
+# Import columns kept inside the app: never in a download, hand-out, share link or briefing, nor in a public popup
+# (the submission id and the file's other columns can name people: an enumerator's phone, a household).
+WITHHELD_COLUMNS = (SUBMISSION_ID, EXTRA)
 # Columns holding a submission id, best first (a group prefix is allowed: "meta/instanceID").
 SUBMISSION_ID_COLUMNS = ("_uuid", "instanceID", "KEY")
 

@@ -14,6 +14,7 @@ from folium.plugins import Draw
 from html_assets import asset_urls
 
 from asmgeo.demo.geology import synthetic_units
+from asmgeo.i18n import t
 from asmgeo.maps import base as maps
 from asmgeo.maps import explorer, raster, viewport
 
@@ -84,7 +85,8 @@ def test_sites_in_view_are_drawn_one_by_one_with_their_data():
     (points,) = _payloads(group, "asmgeo-site")
     assert sorted(row[3] for row in points["rows"]) == sorted(_sites()["site_id"])
     assert points["pct"]["SEN"].startswith("46 %") and "illustrative" in points["pct"]["SEN"]
-    assert all(row[-1] == "synthetic demo" for row in points["rows"]) and points["synthetic"]
+    assert all(row[-1] is None and row[-2] == "synthetic demo" for row in points["rows"])  # source, no licence
+    assert points["demo_source"] == "synthetic demo" and points["demo_note"] == t("map.popup.synthetic")
     assert any(isinstance(c, maps.DataLayer) and "asmgeo-assessed" in c.class_name for c in group._children.values())
 
 

@@ -206,7 +206,7 @@ def test_every_layer_is_in_the_layer_control_with_its_legend_and_labels(pages, r
     for label in (t("map.legend.synthetic"), t("map.legend.illustrative"), t("map.popup.synthetic"),
                   t("map.legend.not_assessed")):
         assert _json_text(label) in page
-    assert page.count('"synthetic_source": "synthetic demo"') == 4  # sites, mercury, tailings, units popups
+    assert page.count('"demo_source": "synthetic demo"') == 4  # sites, mercury, tailings, units popups
 
 
 def test_popups_carry_each_countrys_pillar_6_figure(pages, demo):

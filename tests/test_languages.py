@@ -82,7 +82,7 @@ def test_site_popups_get_catalogue_labels_and_numbers_dates_names_of_the_languag
     assert points["labels"]["workers"] == t("map.popup.workers", "fr")
     row = points["rows"][0]
     assert row[8] == f"1{NNBSP}234" and row[11] == date(dt.date(2024, 5, 1), "fr") == "1 mai 2024"
-    assert row[5] == t("value.commodity.gold", "fr") and row[-1] == "synthetic demo"  # the raw source stays data
+    assert row[5] == t("value.commodity.gold", "fr") and row[-2] == "synthetic demo"  # the raw source stays data
     assert points["countries"] == {"SEN": "Sénégal (SEN)"}
     assert points["sources"] == {"synthetic demo": t("map.source.synthetic_demo", "fr")}
     assert points["profile"] == "/profiles?lang=fr&country="  # the popup's link keeps the language

@@ -33,7 +33,7 @@ def _sites(n: int = 2) -> gpd.GeoDataFrame:
 def _mercury() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({"record_id": ["M1"], "hg_kg_per_year": [2.0], "survey_date": ["2024-01-02"],
                              "site_id": ["SEN-0"], "amalgamation": ["whole_ore"], "retort": ["no"], "burning": ["open"],
-                             "country": ["SEN"], "source": [DEMO_SOURCE]},
+                             "country": ["SEN"], "source": [DEMO_SOURCE], "licence": ["CC0 1.0"]},
                             geometry=[shapely.Point(-16, 14)], crs="EPSG:4326")
 
 
@@ -66,9 +66,10 @@ def test_a_value_is_written_once_for_every_map(field, raw, lang, shown):
     assert popups.value(field, raw, lang) == shown
 
 
-def test_every_layer_shows_its_id_first_and_its_source_last_with_catalogue_labels():
+def test_every_layer_shows_its_id_first_and_its_source_and_licence_last_with_catalogue_labels():
     for layer, fields in popups.FIELDS.items():
-        assert fields[0] == popups.ID_FIELDS[layer] and fields[-1] == "source"
+        assert fields[0] == popups.ID_FIELDS[layer] and fields[-2:] == ("source", "licence")
+        assert not {"extra", "submission_id"} & set(fields)  # kept inside the app, never in a popup
         assert popups.labels(fields, "fr") == [t(f"map.popup.{f}", "fr") for f in fields]
     assert popups.label("survey_date", "fr", latest_visit=False) == t("map.popup.surveyed", "fr")
     assert popups.pillar_text(45.8, True, "fr") == t("handout.pillar_value", "fr", pct="46",
@@ -86,14 +87,14 @@ def _explorer_sites(lang: str) -> dict:
 def _handout_payloads(group) -> list[dict]:
     """The payloads of a hand-out group's popup layer (not its legend)."""
     return [c.payload for c in group._children.values()
-            if isinstance(c, explorer.PayloadLayer) and "synthetic_source" in c.payload]
+            if isinstance(c, explorer.PayloadLayer) and "demo_source" in c.payload]
 
 
 @pytest.mark.parametrize("lang", ["fr", "es"])
 def test_explorer_and_hand_out_site_popups_are_the_same_words_and_values(lang):
     shown = _explorer_sites(lang)
     (handed,) = _handout_payloads(handout_layers.sites_group(_sites(), _pct(), lang))
-    for key in ("columns", "names", "fields", "countries", "pct", "sources", "synthetic_source", "synthetic"):
+    for key in ("columns", "names", "fields", "countries", "pct", "sources", "demo_source", "demo_note"):
         assert shown[key] == handed[key], key
     assert [row[2:] for row in shown["rows"]] == [row[2:] for row in handed["rows"]]
     assert handed["sources"] == {DEMO_SOURCE: provenance_label(DEMO_SOURCE, lang)}  # the hand-out words it too

@@ -10,10 +10,10 @@ from shapely.geometry import shape
 
 from asmgeo.domain import query
 from asmgeo.i18n import date, number, t, t_value
-from asmgeo.maps import explorer, share, viewport
+from asmgeo.maps import explorer, popups, share, viewport
 from asmgeo.maps.share import ExplorerState
-from asmgeo.outputs import export, standalone
-from asmgeo.provenance import DEMO_SOURCE
+from asmgeo.outputs import export, handout, standalone
+from asmgeo.provenance import synthetic_extent
 from ui import explorer_data
 
 EXPORT_LAYERS = ("sites", "mercury", "tailings")
@@ -52,9 +52,10 @@ def show_area(returned: dict | None, layers: explorer.Layers, lang: str) -> None
     left.dataframe(_counts(summary["by_legal_status"], "legal_status", lang), hide_index=True)
     middle.dataframe(_counts(summary["by_commodity"], "commodity", lang), hide_index=True)
     right.dataframe(_counts(summary["tailings_by_status"], "status", lang), hide_index=True)
-    if _has_demo(layers):
-        st.caption(t("map.legend.synthetic", lang))
     inside = {name: query.features_in_area(getattr(layers, name), area) for name in EXPORT_LAYERS}
+    synthetic = popups.synthetic_note(synthetic_extent(*inside.values()), lang)
+    if synthetic:
+        st.caption(synthetic)
     st.download_button(t("explorer.area.download", lang), lambda: export.gpkg_bytes(inside, _metadata(None, lang)),
                        file_name="asmgeo-area.gpkg", mime="application/geopackage+sqlite3", on_click="ignore")
 
@@ -84,9 +85,8 @@ def _standalone(state: ExplorerState, layers: explorer.Layers, view: viewport.Vi
     explorer.data_layers(layers, offline, view, state.site_style, state.raster_opacity, lang).add_to(fmap)
     centre, zoom = viewport.centre_of(view)
     fmap.location, fmap.options["zoom"] = list(centre), zoom
-    notes = [t("explorer.export.date", lang, date=date(dt.date.today(), lang)), t("explorer.export.sources", lang)]
-    if _has_demo(layers):
-        notes.append(t("map.legend.synthetic", lang))
+    notes = [t("explorer.export.date", lang, date=date(dt.date.today(), lang)), t("explorer.export.sources", lang),
+             *handout.map_source_notes(explorer.drawn_features(layers, offline, view), lang)]
     if not layers.pct.empty and layers.pct["illustrative"].any():
         notes.append(t("map.legend.illustrative", lang))
     return standalone.standalone_html(fmap, t("explorer.title", lang), notes)
@@ -100,14 +100,6 @@ def _metadata(state: ExplorerState | None, lang: str) -> dict:
         "note": t("explorer.export.sources", lang),
         "lang": lang,
     }
-
-
-def _has_demo(layers: explorer.Layers) -> bool:
-    """True when any shown feature is synthetic demo data."""
-    return any(
-        "source" in frame.columns and bool((frame["source"] == DEMO_SOURCE).any())
-        for frame in (layers.sites, layers.mercury, layers.tailings)
-    )
 
 
 def _counts(counts: dict[str, int], field: str, lang: str) -> pd.DataFrame:

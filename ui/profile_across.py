@@ -10,7 +10,8 @@ import streamlit as st
 
 from asmgeo.domain import ground, profile
 from asmgeo.i18n import t
-from asmgeo.provenance import DEMO_SOURCE
+from asmgeo.maps import popups
+from asmgeo.provenance import synthetic_extent
 from ui import charts, data, profile_data, tables
 from ui import state as keys
 
@@ -55,10 +56,8 @@ def _notes(table: pd.DataFrame, lang: str) -> list[str]:
     notes = []
     if table["illustrative"].any():
         notes.append(t("map.legend.illustrative", lang))
-    sites = data.explorer_sites()
-    if "source" in sites.columns and sites["source"].eq(DEMO_SOURCE).any():
-        notes.append(t("map.legend.synthetic", lang))
-    return notes
+    synthetic = popups.synthetic_note(synthetic_extent(data.explorer_sites()), lang)
+    return [*notes, synthetic] if synthetic else notes
 
 
 def _chart(shown: pd.DataFrame, figure_name: str, notes: list[str], lang: str) -> alt.Chart:

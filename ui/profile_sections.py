@@ -9,8 +9,9 @@ from streamlit_folium import st_folium
 from asmgeo.domain import ground, mpf, ratings_io
 from asmgeo.domain.profile import Profile, facts_table, items_table
 from asmgeo.i18n import number, t, t_value
-from asmgeo.maps import profile_map
+from asmgeo.maps import popups, profile_map
 from asmgeo.outputs import briefing
+from asmgeo.provenance import DEMO_SOURCE, provenance_label, sources_text
 from asmgeo.shipped import reference
 from ui import data, profile_data, tables
 from ui import state as keys
@@ -25,8 +26,10 @@ def labels(prof: Profile, lang: str) -> None:
     """The unmistakable labels: illustrative ratings, synthetic ground data."""
     if prof.record.illustrative:
         st.warning(t("profile.illustrative_label", lang), icon="⚠️")
-    if prof.synthetic:
+    if prof.synthetic_extent == "all":
         st.info(t("profile.synthetic_label", lang))
+    elif prof.synthetic_extent == "some":
+        st.info(t("profile.synthetic_some_label", lang, source=provenance_label(DEMO_SOURCE, lang)))
 
 
 def record(prof: Profile, lang: str) -> None:
@@ -114,7 +117,12 @@ def ground_section(prof: Profile, lang: str) -> None:
         count = t("explorer.area.count", lang)
         column.dataframe(tables.localized(pd.DataFrame(rows, columns=[t(f"ground.by.{prefix}", lang), count]), lang,
                                           {count: 0}), hide_index=True)
-    st.caption(t("profile.ground_rules", lang) + (" " + t("map.legend.synthetic", lang) if prof.synthetic else ""))
+    notes = [t("profile.ground_rules", lang)]
+    if prof.ground_sources:
+        notes.append(t("profile.ground_sources", lang, sources=sources_text(list(prof.ground_sources), lang,
+                                                                             licences=True)))
+    notes.append(popups.synthetic_note(prof.synthetic_extent, lang))
+    st.caption(plain(popups.sentences([note for note in notes if note])))
 
 
 def policy(prof: Profile, lang: str) -> None:

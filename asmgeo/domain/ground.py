@@ -26,9 +26,9 @@ import numpy as np
 import pandas as pd
 
 from asmgeo.domain.practices import CLASSES, UNKNOWN, split_codes
-from asmgeo.domain.query import latest_records
-from asmgeo.i18n import date, number, t, t_value
-from asmgeo.schema import ANNEX_C_PRACTICES, COMMODITIES, LEGAL_STATUSES, TAILINGS_STATUSES
+from asmgeo.domain.query import latest_records, latest_survey_date
+from asmgeo.i18n import number, t, t_value
+from asmgeo.schema import ANNEX_C_PRACTICES, COMMODITIES, LEGAL_STATUSES, TAILINGS_STATUSES, format_survey_date
 
 KINDS = ("count", "total", "share", "date")
 CATEGORY_FIELDS = {  # figure-key prefix -> (site or tailings column, its codes, i18n value field)
@@ -52,6 +52,7 @@ class Figure:
     unit: str  # "sites", "people", "%", "kg/yr", "tailings", "visits", "date"
     kind: str  # one of KINDS
     basis: str = "sites"  # what the records are: "sites", "mercury_records" or "tailings"
+    precision: str = "day"  # a date figure: how much of the date its record gave ("year", "month", "day")
 
 
 def ground_figures(sites_latest: gpd.GeoDataFrame, mercury: gpd.GeoDataFrame, tailings: gpd.GeoDataFrame,
@@ -111,11 +112,12 @@ def freshness_figures(sites: pd.DataFrame, today: dt.date) -> dict[str, Figure]:
     dated = days.notna()
     end = pd.Timestamp(today)
     start = end - pd.DateOffset(years=1)
-    latest = days.max() if dated.any() else None
+    latest = latest_survey_date(sites)
     return {
         "visits": total(visits, "visits"),
         "revisited_share": share(visits.ge(2), visits.notna()),
-        "latest_visit": Figure(latest.date() if latest is not None else None, int(dated.sum()), "date", "date"),
+        "latest_visit": Figure(latest[0] if latest else None, int(dated.sum()), "date", "date",
+                               precision=latest[1] if latest else "day"),
         "visited_12m_share": share(days.ge(start) & days.le(end), dated),
     }
 
@@ -200,7 +202,7 @@ def figure_value(figure: Figure, lang: str = "en") -> str:
     if figure.kind == "share":
         return f"{number(figure.value, lang, 1)} %"
     if figure.kind == "date":
-        return date(figure.value, lang)
+        return format_survey_date(figure.value, figure.precision, lang, "medium")
     if figure.unit == "kg/yr":
         return f"{number(figure.value, lang, 1)} {t('map.unit.kg_per_year', lang)}"
     return number(figure.value, lang)

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 
+from asmgeo import provenance
 from asmgeo.domain import ground, mpf, recommendations
 from asmgeo.i18n import DEFAULT_LANGUAGE, number, t
-from asmgeo.provenance import DEMO_SOURCE, provenance_label
+from asmgeo.provenance import SourceCount, provenance_label
 
 PEER_COLUMNS = ["iso3", "country", "year", "pct", "illustrative"]
 FACT_COLUMNS = ["indicator", "figure", "year", "status", "source", "source_url"]
@@ -56,6 +57,15 @@ class Profile:
     synthetic: bool  # some of the country's ground records are synthetic demo data
     today: dt.date
     data_date: dt.date | None = None  # the country's latest site visit
+    data_date_precision: str = "day"  # how much of that date its record gave ("year", "month", "day")
+    ground_sources: tuple[SourceCount, ...] = ()  # where the ground records come from, most records first
+
+    @property
+    def synthetic_extent(self) -> str:
+        """How much of the ground records is synthetic demo data: "none", "some" or "all"."""
+        if not self.synthetic:
+            return "none"
+        return provenance.extent_of(list(self.ground_sources)) if self.ground_sources else "all"
 
 
 def country_record(ratings: pd.DataFrame, assessments: pd.DataFrame, iso3: str) -> Record:
@@ -164,16 +174,16 @@ def build_profile(iso3: str, name: str, region: str | None, ratings: pd.DataFram
     pct_latest = mpf.latest_pct(ratings) if len(ratings) else pd.DataFrame(columns=["iso3", "year", "pct", "illustrative"])
     own_sites = sites_latest[sites_latest["country"] == iso3]
     site_ids = set(own_sites["site_id"])
-    synthetic = any(
-        "source" in frame.columns and bool((frame["source"] == DEMO_SOURCE).any())
-        for frame in (own_sites, mercury[mercury["site_id"].isin(site_ids)], tailings[tailings["site_id"].isin(site_ids)])
-    )
-    latest = figures["latest_visit"].value
+    ground_records = (own_sites, mercury[mercury["site_id"].isin(site_ids)],
+                      tailings[tailings["site_id"].isin(site_ids)])
+    latest = figures["latest_visit"]
     return Profile(
         iso3=iso3, name=name, region=region, record=record,
         regional_average=regional_average(averages, region), peers=peers(pct_latest, assessments, region, iso3),
         figures=figures, policy=recommendations.policy_beside_ground(record.ratings, figures, lang),
-        facts=facts, synthetic=synthetic, today=today, data_date=latest,
+        facts=facts, synthetic=provenance.synthetic_extent(*ground_records) != "none", today=today,
+        data_date=latest.value, data_date_precision=latest.precision,
+        ground_sources=tuple(provenance.source_counts(*ground_records)),
     )
 
 

@@ -21,7 +21,14 @@ import shapely
 
 from asmgeo.domain.practices import CLASSES, UNKNOWN, classify_series
 from asmgeo.extent import WORLD_BOUNDS, Bounds
-from asmgeo.schema import COMMODITIES, LEGAL_STATUSES, SURVEY_DATE_PRECISION, TAILINGS_STATUSES, YES_NO_UNKNOWN
+from asmgeo.schema import (
+    COMMODITIES,
+    DATE_PRECISIONS,
+    LEGAL_STATUSES,
+    SURVEY_DATE_PRECISION,
+    TAILINGS_STATUSES,
+    YES_NO_UNKNOWN,
+)
 from asmgeo.shipped.reference import REGIONS
 
 LONLAT = "EPSG:4326"
@@ -29,6 +36,7 @@ SCOPES = ("world", "region", "country")  # what a map is framed on: the world, a
 _ISO3 = re.compile(r"[A-Z]{3}")
 _NO_TIME = np.iinfo(np.int64).min  # NaT as int64
 _TIME_UNIT = "us"  # survey times are compared as int64 microseconds since 1970
+_PRECISION_RANK = {name: rank for rank, name in enumerate(DATE_PRECISIONS)}  # year < month < day
 DateRange = tuple[datetime.date | None, datetime.date | None]
 
 
@@ -256,6 +264,33 @@ def _period_end_key(key: np.ndarray, precision: pd.Series | None) -> np.ndarray:
             following = (stamps[rows].astype(f"datetime64[{unit}]") + 1).astype(f"datetime64[{_TIME_UNIT}]")
             end[rows] = following.astype("int64") - 1
     return end
+
+
+def latest_survey_date(*frames: pd.DataFrame) -> tuple[datetime.date, str] | None:
+    """The latest survey date of the rows of ``frames`` and the precision it was written with (None: no date).
+
+    Dates compare by the day their period starts; where rows written at several precisions share the
+    latest day, the finest wins (a visit on 2024-01-01 is more than "2024"). A row without a precision
+    (``survey_date_precision`` missing or absent) was written to the day.
+    """
+    found: list[tuple[int, int]] = []  # (time key, rank of the precision)
+    for frame in frames:
+        if frame.empty or "survey_date" not in frame.columns:
+            continue
+        key = _time_key(frame["survey_date"])
+        day = np.where(key == _NO_TIME, _NO_TIME, key - key % (86_400 * 1_000_000))
+        if not (day != _NO_TIME).any():
+            continue
+        latest = int(day.max())
+        precision = frame.get(SURVEY_DATE_PRECISION)
+        written = precision[day == latest].tolist() if precision is not None else [None]
+        found.append((latest, max(_PRECISION_RANK.get(value, _PRECISION_RANK["day"]) if isinstance(value, str)
+                                  else _PRECISION_RANK["day"] for value in written)))
+    if not found:
+        return None
+    latest, rank = max(found)
+    day = (np.datetime64(latest, _TIME_UNIT).astype("datetime64[D]")).astype(datetime.date)
+    return day, DATE_PRECISIONS[rank]
 
 
 def filter_sites(latest: gpd.GeoDataFrame, flt: SiteFilter) -> gpd.GeoDataFrame:

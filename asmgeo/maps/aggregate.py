@@ -193,6 +193,13 @@ def representative_xy(frame: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
     return shapely.get_x(geometry), shapely.get_y(geometry)
 
 
+def in_view(frame: gpd.GeoDataFrame, bounds: Bounds) -> gpd.GeoDataFrame:
+    """The features of ``frame`` :func:`view` draws for ``bounds``: their point inside the padded bounds."""
+    frame = to_lonlat(frame)
+    lon, lat = representative_xy(frame)
+    return frame[in_bounds(lon, lat, padded(bounds)) & ~np.isnan(lon)]
+
+
 def view(
     frame: gpd.GeoDataFrame,
     bounds: Bounds,

@@ -161,6 +161,13 @@ def data_layers(data: Layers, shown: tuple[str, ...], view: View, site_style: st
     return group
 
 
+def drawn_features(data: Layers, shown: tuple[str, ...], view: View) -> dict[str, gpd.GeoDataFrame]:
+    """The features :func:`data_layers` draws of each data layer switched on: those in view, every geological unit."""
+    drawn = {name: aggregate.in_view(getattr(data, name), view.bounds)
+             for name in ("sites", "mercury", "tailings") if name in shown}
+    return drawn | ({"geology_units": data.geology_units} if "geology_units" in shown else {})
+
+
 def legend(title: str, entries: list[tuple[str, str]], note: str = "", position: str = "bottomright",
            shape: str = "square", collapsed: bool = False) -> PayloadLayer:
     """A legend box shown while its feature group is on the map; a click on its title folds it."""
@@ -177,10 +184,9 @@ def pillar_legend(pct: pd.DataFrame, lang: str) -> PayloadLayer:
                   note=t("map.legend.illustrative", lang) if illustrative else "", position="bottomleft")
 
 
-def _synthetic_note(frame: pd.DataFrame, lang: str) -> str:
-    """The legend note for a layer holding synthetic demo rows, else nothing."""
-    has_demo = "source" in frame.columns and bool((frame["source"] == DEMO_SOURCE).any())
-    return t("map.legend.synthetic", lang) if has_demo else ""
+def _legend_rows(mode: str, shown: pd.DataFrame, layer: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The features a legend speaks for: those drawn in view, or (clusters) every feature of the layer."""
+    return shown if mode == "points" else layer
 
 
 def site_layers(sites: gpd.GeoDataFrame, pct: pd.DataFrame, view: View, style: str, lang: str) -> list[PayloadLayer]:
@@ -198,7 +204,8 @@ def site_layers(sites: gpd.GeoDataFrame, pct: pd.DataFrame, view: View, style: s
         layer = _cluster_layer(shown, categories, colours, "asmgeo-cluster", t("map.unit.sites", lang), lang=lang)
     entries = [(colour, t_value(style, category, lang)) for category, colour in palette.items()]
     title = f"{t('map.layer.sites', lang)}: {t(f'map.style.{style}', lang)}"
-    return [layer, legend(title, entries, note=_synthetic_note(sites, lang), shape="circle")]
+    note = popups.legend_note(_legend_rows(mode, shown, sites), lang)
+    return [layer, legend(title, entries, note=note, shape="circle")]
 
 
 def site_payload(sites: gpd.GeoDataFrame, pct: pd.DataFrame, category_of: list, categories: list[str],
@@ -273,7 +280,7 @@ def mercury_layers(records: gpd.GeoDataFrame, view: View, lang: str,
     edges = [number(kg, lang) for kg in styles.MERCURY_BINS_KG]
     bins = [f"< {edges[0]}", *(f"{low}–{high}" for low, high in itertools.pairwise(edges)), f"≥ {edges[-1]}"]
     entries = [(styles.MERCURY_COLOUR, f"{label} {t('map.unit.kg_per_year', lang)}") for label in bins]
-    return [layer, _sized_legend(title, entries, _synthetic_note(records, lang))]
+    return [layer, _sized_legend(title, entries, popups.legend_note(_legend_rows(mode, shown, records), lang))]
 
 
 def _sized_legend(title: str, entries: list[tuple[str, str]], note: str) -> PayloadLayer:
@@ -296,7 +303,8 @@ def tailings_layers(tailings: gpd.GeoDataFrame, view: View, lang: str,
         index = [categories.index(s) if s in categories else 0 for s in shown["status"]]
         layer = records_layer(shown, "tailings", style_list, index, None, "asmgeo-tailings", lang, pct)
     entries = [(colour, t_value("status", status, lang)) for status, colour in styles.TAILINGS_COLOURS.items()]
-    return [layer, legend(t("map.layer.tailings", lang), entries, note=_synthetic_note(tailings, lang), collapsed=True)]
+    note = popups.legend_note(_legend_rows(mode, shown, tailings), lang)
+    return [layer, legend(t("map.layer.tailings", lang), entries, note=note, collapsed=True)]
 
 
 def geology_layer(units: gpd.GeoDataFrame, lang: str) -> PayloadLayer:
@@ -315,8 +323,8 @@ def geology_legend(units: gpd.GeoDataFrame, rasters: list[Path], lang: str) -> P
         (lith.colour, t(lith.label_key, lang)) for lith in LITHOLOGIES.values()
     ]
     raster_is_demo = bool(rasters) and raster.raster_legend(rasters[0])[0].get("source") == DEMO_SOURCE
-    synthetic = _synthetic_note(units, lang) or (t("map.legend.synthetic", lang) if raster_is_demo else "")
-    return legend(t("map.legend.geology", lang), entries, note=synthetic, position="topright", collapsed=True)
+    note = popups.legend_note(units, lang) or (t("map.legend.synthetic", lang) if raster_is_demo else "")
+    return legend(t("map.legend.geology", lang), entries, note=note, position="topright", collapsed=True)
 
 
 def raster_overlays(paths: list[Path], view: View, opacity: float) -> list[folium.raster_layers.ImageOverlay]:

@@ -5,14 +5,21 @@ One module for the explorer, the hand-out and the upload maps (popups and toolti
 * :data:`FIELDS`: the fields a layer's popup shows, in order (a field a row lacks or leaves empty is left out);
 * :func:`label`: a field's label, from the catalogue (``map.popup.<field>``);
 * :func:`value`: a value as the reader sees it: coded categories translated (an unknown code as written),
-  numbers and dates written for the language, the country named, a source asmgeo wrote (the demo's)
-  worded in the language, ids, names and free text as written, missing as None;
+  numbers written for the language, a survey date at the precision it was written with ("2019",
+  "Jan 2024", "15 Jan 2024"), the country named, a source or licence asmgeo wrote (the demo's) worded in
+  the language, ids, names and free text as written, missing as None; :func:`row_value` reads a row's
+  value with the precision of its date;
+* :func:`legend_note`: what a layer's legend says about where its features come from: their sources and,
+  when some are synthetic demo data, which;
 * :func:`pillar_text`: a country's Pillar 6 figure, e.g. "46 % (illustrative)".
+
+Each feature shows its own ``source`` and ``licence``: a popup never shows a layer's source for its rows.
+The file's other columns (``extra``) and the submission id are never shown.
 
 Values are text, never HTML. The browser scripts (``js/site_points.js``, ``js/records.js``) put them in
 with ``textContent`` only; they receive each row's country and source as stored, with :func:`script_words`
-to word them (and to mark synthetic demo rows by their source). The upload map builds its popups on the
-server and escapes every value there.
+to word them (and, when the rows hold synthetic demo data, the demo's source to mark those rows by). The
+upload map builds its popups on the server and escapes every value there.
 """
 
 from __future__ import annotations
@@ -26,24 +33,35 @@ import numpy as np
 import pandas as pd
 
 from asmgeo.i18n import VALUE_GROUPS, date, number, t, t_value
-from asmgeo.provenance import DEMO_SOURCE, KEYS, provenance_label
-from asmgeo.schema import ID_FIELDS
+from asmgeo.provenance import (
+    DEMO_SOURCE,
+    EXTENTS,
+    KEYS,
+    extent_of,
+    provenance_label,
+    source_counts,
+    sources_text,
+    synthetic_extent,
+)
+from asmgeo.schema import ID_FIELDS, SURVEY_DATE_PRECISION, format_survey_date
 from asmgeo.shipped import boundaries
 
 # The fields each layer's popup shows, in order. ``pillar`` is the Pillar 6 figure of the row's country.
 FIELDS: dict[str, tuple[str, ...]] = {
     "sites": ("site_id", "name", "commodity", "legal_status", "practice_class", "workers", "women", "mercury_use",
-              "survey_date", "visits", "country", "pillar", "source"),
+              "survey_date", "visits", "country", "pillar", "source", "licence"),
     "mercury": ("record_id", "hg_kg_per_year", "survey_date", "site_id", "amalgamation", "retort", "burning",
-                "country", "pillar", "source"),
+                "country", "pillar", "source", "licence"),
     "tailings": ("tailings_id", "status", "survey_date", "site_id", "volume_m3", "contains_mercury",
-                 "contains_cyanide", "country", "pillar", "source"),
-    "geology_units": ("unit_id", "lithology", "country", "source"),
+                 "contains_cyanide", "country", "pillar", "source", "licence"),
+    "geology_units": ("unit_id", "lithology", "country", "source", "licence"),
 }
 DERIVED = frozenset({"pillar"})  # shown fields that are not columns of the row
 CODED_BY_SCRIPT = ("country", "source")  # sent to browser scripts as stored; :func:`script_words` words them
 TEXT_FIELDS = frozenset({*ID_FIELDS.values(), "name"})  # as written: an id is not a number to group
 DATE_FIELDS = frozenset({"survey_date"})
+PRECISION_OF = {"survey_date": SURVEY_DATE_PRECISION}  # a date field → the column saying how much of it was written
+PROVENANCE_FIELDS = frozenset({"source", "licence"})  # asmgeo's own values worded in the language, others as written
 DECIMALS = {"hg_kg_per_year": 1, "volume_m3": 0, "workers": 0, "women": 0, "visits": 0}  # at most; others up to 3
 MAX_DECIMALS = 3
 _ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d([T ][\d:.]+)?")
@@ -73,20 +91,21 @@ def missing(raw: object) -> bool:
     return bool(pd.isna(raw))
 
 
-def value(field: str, raw: object, lang: str) -> str | None:
+def value(field: str, raw: object, lang: str, precision: object = None) -> str | None:
     """``raw`` of ``field`` as the reader sees it in ``lang`` (not escaped), or None when there is nothing to show.
 
-    A value a file gave in another form (a rejected feature's ``"15/03/2024"``, ``"ten"`` workers) is
-    shown as written, never hidden.
+    ``precision`` ("year", "month", "day"; None or missing: a day) is how much of a survey date was
+    written: ``2019`` is shown "2019", not as its first day. A value a file gave in another form (a
+    rejected feature's ``"15/03/2024"``, ``"ten"`` workers) is shown as written, never hidden.
     """
     if missing(raw):
         return None
-    if field == "source":
+    if field in PROVENANCE_FIELDS:
         return provenance_label(str(raw).strip(), lang) or None
     if field == "country":
         return country_label(str(raw).strip(), lang) or None
     if isinstance(raw, (pd.Timestamp, dt.date)):
-        return date(raw, lang)
+        return format_survey_date(raw, precision, lang, "medium") if field in DATE_FIELDS else date(raw, lang)
     if isinstance(raw, (str, bool, np.bool_, list, tuple, dict, set, np.ndarray)) or field in TEXT_FIELDS:
         text = str(raw).strip()
         if not text:
@@ -94,7 +113,7 @@ def value(field: str, raw: object, lang: str) -> str | None:
         if field in VALUE_GROUPS:
             return coded(field, text, lang)
         if field in DATE_FIELDS and _ISO_DATE.fullmatch(text):
-            return date(text, lang)
+            return format_survey_date(text, precision, lang, "medium")
         return text
     if field in VALUE_GROUPS:
         return coded(field, str(raw), lang)
@@ -103,6 +122,19 @@ def value(field: str, raw: object, lang: str) -> str | None:
     if isinstance(raw, Real):
         return number(float(raw), lang, decimals=_decimals(float(raw), DECIMALS.get(field, MAX_DECIMALS)))
     return str(raw)
+
+
+def row_value(record: object, field: str, lang: str) -> str | None:
+    """:func:`value` of ``field`` of ``record`` (an ``itertuples`` row or a Series), a date at the row's precision."""
+    precision = _get(record, PRECISION_OF[field]) if field in PRECISION_OF else None
+    return value(field, _get(record, field), lang, None if missing(precision) else precision)
+
+
+def _get(record: object, name: str) -> object:
+    """``record``'s ``name`` (None when it has none)."""
+    if isinstance(record, pd.Series):
+        return record.get(name)
+    return getattr(record, name, None)
 
 
 def coded(field: str, code: str, lang: str) -> str:
@@ -147,29 +179,56 @@ def script_row(record: object, fields: Sequence[str], lang: str) -> list[str | N
     """
     row = []
     for field in fields:
-        raw = getattr(record, field, None)
         if field in CODED_BY_SCRIPT:
+            raw = _get(record, field)
             row.append(None if missing(raw) else str(raw))
         else:
-            row.append(value(field, raw, lang))
+            row.append(row_value(record, field, lang))
     return row
 
 
 def script_words(frame: pd.DataFrame, fields: Sequence[str], lang: str, pct: pd.DataFrame | None = None,
                  latest_visit: bool = True) -> dict:
     """What a popup script needs besides the rows: the fields shown (``names``, ``fields``: their labels) and
-    the words for the codes the rows hold as stored (``countries``, ``pct``, ``sources``, the synthetic note).
+    the words for the codes the rows hold as stored (``countries``, ``pct``, ``sources``).
 
-    The rows' values follow :func:`columns` order; ``pillar`` is shown when ``pct`` is given.
+    The rows' values follow :func:`columns` order; ``pillar`` is shown when ``pct`` is given. When some rows
+    are synthetic demo data, ``demo_source`` is the source that marks them and ``demo_note`` what their popup
+    says; otherwise both are None, so a page of field data says nothing of a demo.
     """
     shown = [f for f in fields if f != "pillar" or pct is not None]
     codes = frame["country"].dropna().astype(str).unique() if "country" in frame.columns else []
     sources = frame["source"].dropna().astype(str).unique() if "source" in frame.columns else []
+    demo = synthetic_extent(frame) != "none"
     return {
         "columns": [f for f in fields if f not in DERIVED], "names": shown,
         "fields": labels(shown, lang, latest_visit),
         "countries": {code: country_label(code, lang) for code in codes if country_label(code, lang) != code},
         "pct": pillar_texts(codes, pct, lang) if pct is not None else {},
         "sources": {source: provenance_label(source, lang) for source in sources if source in KEYS},
-        "synthetic_source": DEMO_SOURCE, "synthetic": t("map.popup.synthetic", lang),
+        "demo_source": DEMO_SOURCE if demo else None, "demo_note": t("map.popup.synthetic", lang) if demo else None,
     }
+
+
+def synthetic_note(extent: str, lang: str) -> str:
+    """What a legend says of synthetic demo data shown to ``extent`` ("none", "some", "all"): nothing, which, all."""
+    if extent not in EXTENTS:
+        raise ValueError(f"extent={extent!r} must be one of {EXTENTS}")
+    if extent == "all":
+        return t("map.legend.synthetic", lang)
+    if extent == "some":
+        return t("map.legend.synthetic_some", lang, source=provenance_label(DEMO_SOURCE, lang))
+    return ""
+
+
+def legend_note(frame: pd.DataFrame, lang: str) -> str:
+    """A layer legend's note: the sources of the features in ``frame`` and :func:`synthetic_note` ("" for none)."""
+    counts = source_counts(frame)
+    parts = [t("map.legend.sources", lang, sources=sources_text(counts, lang)) if counts else "",
+             synthetic_note(extent_of(counts), lang)]
+    return sentences([part for part in parts if part])
+
+
+def sentences(parts: Iterable[str]) -> str:
+    """The parts as one text, each ending with a full stop."""
+    return " ".join(part if part.endswith((".", "!", "?")) else part + "." for part in parts)

@@ -97,7 +97,7 @@ def popup_html(row: pd.Series, layer: str, lang: str = "en") -> str:
     """The popup of one feature (a visit, not a site's latest): its fields, labels and values HTML-escaped."""
     lines = []
     for field in popups.FIELDS[layer]:
-        value = popups.value(field, row.get(field), lang)
+        value = popups.row_value(row, field, lang)
         if value is not None:
             lines.append(f"<b>{html.escape(popups.label(field, lang, latest_visit=False))}</b>: {html.escape(value)}")
     reasons = popups.value(REASONS_COLUMN, row.get(REASONS_COLUMN), lang)

@@ -2,7 +2,10 @@
 
 The page is self-contained: inline CSS, an inline SVG chart, no script and no link or image that
 loads anything; sources are printed as text. Every value from data is HTML-escaped. Illustrative
-ratings and synthetic ground data are labelled at the top of the page and again where they appear.
+ratings and synthetic ground data are labelled at the top of the page and again where they appear
+(only when the country's ground records are, all or in part, synthetic); the sources list names the
+sources and licences the ground records come from. The page holds figures, never an imported
+feature's submission id or other columns.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ import pandas as pd
 from asmgeo.domain import ground, mpf
 from asmgeo.domain.profile import Profile, facts_table, items_table
 from asmgeo.i18n import date, number, t
-from asmgeo.provenance import provenance_label
+from asmgeo.provenance import DEMO_SOURCE, provenance_label, sources_text
+from asmgeo.schema import format_survey_date
 from asmgeo.shipped import reference
 
 KEY_FIGURES = ("sites", "licensed_share", "workers", "women_share", "mercury_use_share", "annex_c_share",
@@ -34,7 +38,7 @@ th { font-weight: 600; }
 .meta { color: #444; }
 .label { font-weight: 700; padding: 2px 6px; margin: 2px 0; border: 2px solid; }
 .illustrative { color: #8a4b00; border-color: #d98c00; background: #fff4dc; }
-.synthetic { color: #5b2a86; border-color: #8c6bb1; background: #f3eef8; }
+.demo-data { color: #5b2a86; border-color: #8c6bb1; background: #f3eef8; }
 .columns { display: flex; gap: 10px; }
 .columns > div { flex: 1 1 50%; min-width: 0; }
 .small { font-size: 7.1pt; color: #333; }
@@ -53,7 +57,7 @@ def briefing_html(profile: Profile, lang: str = "en") -> str:
     if record.illustrative:
         labels.append(f'<p class="label illustrative">{_e(t("briefing.illustrative", lang))}</p>')
     if profile.synthetic:
-        labels.append(f'<p class="label synthetic">{_e(t("briefing.synthetic", lang))}</p>')
+        labels.append(f'<p class="label demo-data">{_e(_synthetic_text(profile, lang))}</p>')
     body = [
         f"<h1>{_e(title)}</h1>",
         f'<p class="meta">{_e(_meta(profile, lang))}</p>',
@@ -70,6 +74,13 @@ def briefing_html(profile: Profile, lang: str = "en") -> str:
             f"<title>{_e(title)}</title><style>{CSS}</style></head><body>{''.join(body)}</body></html>\n")
 
 
+def _synthetic_text(profile: Profile, lang: str) -> str:
+    """What the page says of the synthetic ground records: all of them, or which part."""
+    if profile.synthetic_extent == "some":
+        return t("briefing.synthetic_some", lang, source=provenance_label(DEMO_SOURCE, lang))
+    return t("briefing.synthetic", lang)
+
+
 def _e(value: object) -> str:
     """HTML-escaped text ("" for missing)."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
@@ -79,7 +90,8 @@ def _e(value: object) -> str:
 
 def _meta(profile: Profile, lang: str) -> str:
     """Data date, preparation date and region."""
-    data_date = date(profile.data_date, lang) if profile.data_date else t("ground.no_record", lang)
+    data_date = (format_survey_date(profile.data_date, profile.data_date_precision, lang, "medium")
+                 if profile.data_date else t("ground.no_record", lang))
     try:
         region = t(f"region.{profile.region}", lang)
     except KeyError:
@@ -171,7 +183,7 @@ def _ground_section(profile: Profile, lang: str) -> str:
     rows = [[ground.figure_label(k, lang), ground.figure_value(profile.figures[k], lang),
              ground.figure_basis(profile.figures[k], lang)] for k in KEY_FIGURES]
     header = [t("profile.col.figure", lang), t("profile.col.value", lang), t("profile.col.basis", lang)]
-    note = f'<p class="small">{_e(t("briefing.synthetic", lang))}</p>' if profile.synthetic else ""
+    note = f'<p class="small">{_e(_synthetic_text(profile, lang))}</p>' if profile.synthetic else ""
     return f"<h2>{_e(t('profile.ground', lang))}</h2>{_table(header, rows, 'small')}{note}"
 
 
@@ -206,6 +218,10 @@ def _sources_section(profile: Profile, lang: str) -> str:
         items.append(t("briefing.source.regional", lang, source=profile.regional_average["source"]))
     for row in profile.facts.drop_duplicates(["source", "source_url"]).itertuples():
         items.append(t("briefing.source.fact", lang, source=row.source, url=row.source_url))
-    items.append(t("briefing.source.ground", lang))
+    if profile.ground_sources:
+        items.append(t("briefing.source.ground_from", lang,
+                       sources=sources_text(list(profile.ground_sources), lang, licences=True)))
+    else:
+        items.append(t("briefing.source.ground", lang))
     listed = "".join(f"<li>{_e(item)}</li>" for item in items)
     return f"<h2>{_e(t('briefing.sources', lang))}</h2><ul class=\"small\">{listed}</ul>"

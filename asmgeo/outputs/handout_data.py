@@ -11,6 +11,7 @@ record per site and tailings the latest record per tailings id, as on the map ex
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -117,11 +118,9 @@ def read_scope(store: Store, scope: Scope, world: gpd.GeoDataFrame) -> HandoutDa
     )
 
 
-def data_date(data: HandoutData):
-    """The latest survey date among the sites, mercury records and tailings of the hand-out (None if none)."""
-    dates = [pd.to_datetime(f["survey_date"]).dropna() for f in (data.sites, data.mercury, data.tailings)]
-    dates = [d for d in dates if not d.empty]
-    return max(d.max() for d in dates).date() if dates else None
+def data_date(data: HandoutData) -> tuple[dt.date, str] | None:
+    """The latest survey date among the sites, mercury records and tailings of the hand-out, with its precision."""
+    return query.latest_survey_date(data.sites, data.mercury, data.tailings)
 
 
 def _published(store: Store, name: str, batch_table: pd.DataFrame,

@@ -28,7 +28,7 @@ from asmgeo.maps import explorer, popups, raster, styles
 from asmgeo.maps.assets import localize
 from asmgeo.maps.viewport import fit_view
 from asmgeo.outputs.handout_data import SCREEN_PX, HandoutData
-from asmgeo.provenance import DEMO_SOURCE
+from asmgeo.provenance import DEMO_SOURCE, EXTENTS, synthetic_extent
 from asmgeo.shipped import boundaries
 
 PANES = {"countries": 410, "geology_raster": 420, "geology_units": 430, "tailings": 440, "mercury": 450, "sites": 460}
@@ -109,15 +109,22 @@ def layer_groups(data: HandoutData, lang: str) -> list[folium.FeatureGroup]:
     return [g for g in groups if g is not None]
 
 
-def layer_name(key: str, synthetic: bool, lang: str) -> str:
-    """The name a layer has in the layer control, marked when its data is synthetic."""
+def layer_name(key: str, extent: str, lang: str) -> str:
+    """The name a layer has in the layer control, marked when all (or some) of its data is synthetic.
+
+    ``extent`` is :func:`asmgeo.provenance.synthetic_extent` of what the layer draws.
+    """
+    if extent not in EXTENTS:
+        raise ValueError(f"extent={extent!r} must be one of {EXTENTS}")
     name = t(key, lang)
-    return t("handout.layer.synthetic", lang, layer=name) if synthetic else name
+    if extent == "none":
+        return name
+    return t("handout.layer.synthetic" if extent == "all" else "handout.layer.partly_synthetic", lang, layer=name)
 
 
 def has_synthetic(frame: pd.DataFrame) -> bool:
     """True when any row of ``frame`` is synthetic demo data."""
-    return "source" in frame.columns and bool((frame["source"] == DEMO_SOURCE).any())
+    return synthetic_extent(frame) != "none"
 
 
 def country_info(data: HandoutData, lang: str) -> pd.DataFrame:
@@ -134,11 +141,6 @@ def country_info(data: HandoutData, lang: str) -> pd.DataFrame:
         else:
             rows.append((iso3, names.get(iso3, iso3), texts[iso3], maps.NOT_ASSESSED_COLOUR, None))
     return pd.DataFrame(rows, columns=["iso3", "name", "pillar", "colour", "note"]).set_index("iso3")
-
-
-def sentences(parts: list[str]) -> str:
-    """The parts as one text, each ending with a full stop."""
-    return " ".join(part if part.endswith((".", "!", "?")) else part + "." for part in parts)
 
 
 def _group(name: str, show: bool = True) -> folium.FeatureGroup:
@@ -181,7 +183,7 @@ def countries_group(data: HandoutData, countries: pd.DataFrame, lang: str) -> fo
     notes = [t("map.legend.illustrative", lang)] if illustrative else []
     notes += [t("handout.legend.regional", lang, region=t(f"region.{row.region}", lang),
                 pct=number(row.implementation_pct, lang)) for row in data.regional.itertuples()]
-    _legend(t("map.legend.pillar", lang), entries, sentences(notes), position="bottomleft").add_to(group)
+    _legend(t("map.legend.pillar", lang), entries, popups.sentences(notes), position="bottomleft").add_to(group)
     return group
 
 
@@ -190,12 +192,11 @@ def sites_group(sites: gpd.GeoDataFrame, pct: pd.DataFrame, lang: str) -> folium
     palette = styles.site_palette(SITE_STYLE)
     payload = explorer.site_payload(sites, pct, sites[SITE_STYLE].tolist(), list(palette), list(palette.values()), lang,
                                     radii=[list(r) for r in SITE_RADII], pane=pane_name("sites"))
-    synthetic = has_synthetic(sites)
-    group = _group(layer_name("map.layer.sites", synthetic, lang))
+    group = _group(layer_name("map.layer.sites", synthetic_extent(sites), lang))
     explorer.PayloadLayer("site_points.js", payload, name="asmgeo-sites").add_to(group)
     entries = [[colour, t_value(SITE_STYLE, category, lang), "circle"] for category, colour in palette.items()]
     title = f"{t('map.layer.sites', lang)}: {t(f'map.style.{SITE_STYLE}', lang)}"
-    _legend(title, entries, t("map.legend.synthetic", lang) if synthetic else "").add_to(group)
+    _legend(title, entries, popups.legend_note(sites, lang)).add_to(group)
     return group
 
 
@@ -205,15 +206,13 @@ def mercury_group(records: gpd.GeoDataFrame, pct: pd.DataFrame, lang: str) -> fo
              for kg in records["hg_kg_per_year"].fillna(0)]
     style = {"color": "#3f007d", "weight": 1, "fillColor": styles.MERCURY_COLOUR, "fillOpacity": 0.55}
     layer = _records_layer(records, "mercury", [style], [0] * len(records), radii, pct, lang)
-    synthetic = has_synthetic(records)
-    group = _group(layer_name("handout.layer.mercury", synthetic, lang))
+    group = _group(layer_name("handout.layer.mercury", synthetic_extent(records), lang))
     layer.add_to(group)
     bins = [f"< {number(1, lang)}", f"{number(1, lang)}–{number(10, lang)}", f"{number(10, lang)}–{number(100, lang)}",
             f"{number(100, lang)}–{number(1000, lang)}", f"≥ {number(1000, lang)}"]
     entries = [[styles.MERCURY_COLOUR, f"{label} {t('map.unit.kg_per_year', lang)}", "circle", min(2 * radius, 18)]
                for label, radius in zip(bins, styles.MERCURY_RADII)]
-    _legend(t("map.layer.mercury", lang), entries, t("map.legend.synthetic", lang) if synthetic else "",
-            collapsed=True).add_to(group)
+    _legend(t("map.layer.mercury", lang), entries, popups.legend_note(records, lang), collapsed=True).add_to(group)
     return group
 
 
@@ -223,12 +222,10 @@ def tailings_group(tailings: gpd.GeoDataFrame, pct: pd.DataFrame, lang: str) -> 
     style_list = [{"color": "#222222", "weight": 1, "fillColor": c, "fillOpacity": 0.75} for c in colours]
     index = [categories.index(s) if s in categories else 0 for s in tailings["status"]]
     layer = _records_layer(tailings, "tailings", style_list, index, None, pct, lang)
-    synthetic = has_synthetic(tailings)
-    group = _group(layer_name("map.layer.tailings", synthetic, lang))
+    group = _group(layer_name("map.layer.tailings", synthetic_extent(tailings), lang))
     layer.add_to(group)
     entries = [[colour, t_value("status", status, lang), "square"] for status, colour in styles.TAILINGS_COLOURS.items()]
-    _legend(t("map.layer.tailings", lang), entries, t("map.legend.synthetic", lang) if synthetic else "",
-            collapsed=True).add_to(group)
+    _legend(t("map.layer.tailings", lang), entries, popups.legend_note(tailings, lang), collapsed=True).add_to(group)
     return group
 
 
@@ -236,11 +233,10 @@ def geology_group(units: gpd.GeoDataFrame, pct: pd.DataFrame, lang: str) -> foli
     """Geological units coloured by lithology (off when the file opens)."""
     frame, style_list, index = unit_styles(units, lang)
     layer = _records_layer(frame, "geology_units", style_list, index, None, None, lang)
-    synthetic = has_synthetic(units)
-    group = _group(layer_name("handout.layer.geology_units", synthetic, lang), show=False)
+    group = _group(layer_name("handout.layer.geology_units", synthetic_extent(units), lang), show=False)
     layer.add_to(group)
     entries = [[lith.colour, t(lith.label_key, lang), "square"] for lith in LITHOLOGIES.values()]
-    _legend(t("handout.layer.geology_units", lang), entries, t("map.legend.synthetic", lang) if synthetic else "",
+    _legend(t("handout.layer.geology_units", lang), entries, popups.legend_note(units, lang),
             position="topleft", collapsed=True).add_to(group)
     return group
 
@@ -262,7 +258,7 @@ def raster_group(data: HandoutData, lang: str) -> folium.FeatureGroup | None:
         ))
     if not overlays:
         return None
-    group = _group(layer_name("handout.layer.geology_raster", synthetic, lang), show=False)
+    group = _group(layer_name("handout.layer.geology_raster", "all" if synthetic else "none", lang), show=False)
     for overlay in overlays:
         overlay.add_to(group)
     _legend(t("handout.layer.geology_raster", lang), entries, t("map.legend.synthetic", lang) if synthetic else "",

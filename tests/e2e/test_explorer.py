@@ -567,6 +567,8 @@ def test_html_in_a_site_name_stays_text(base, page):
     assert "<script>window.__xss=1</script>" in tooltip_text and "<img" not in tooltip_html, (
         f"the tooltip renders the site name as HTML: text {tooltip_text!r}, HTML {tooltip_html!r} "
         f"(window.__xss = {frame_xss!r} in the map frame)")
+    assert tooltip_text.splitlines()[-1] == "field survey", f"the tooltip names not the site's source: {tooltip_text!r}"
+    assert "synthetic" not in text.lower(), f"a field site's popup speaks of synthetic data: {text!r}"
     assert frame_xss is None and page_xss is None, (
         f"the site name ran as HTML: window.__xss = {frame_xss!r} in the map frame, {page_xss!r} in the page")
     assert_clean(page, frame)

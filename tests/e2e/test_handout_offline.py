@@ -156,7 +156,9 @@ def test_the_hand_out_draws_its_layers_offline_and_keeps_its_controls(offline_pa
     assert all(legends.nth(i).is_visible() for i in range(legends.count()))
     pillar = page.locator(".asmgeo-legend", has_text=t("map.legend.pillar")).inner_text()
     assert t("map.legend.illustrative") in pillar and "not Pillar 6 alone" in pillar
-    assert t("map.legend.synthetic") in page.locator(".asmgeo-legend", has_text=t("map.style.practice_class")).inner_text()
+    sites_legend = page.locator(".asmgeo-legend", has_text=t("map.style.practice_class")).inner_text()
+    assert t("map.legend.synthetic_some", source="synthetic demo") in sites_legend  # demo and one field site
+    assert "field survey 2026" in sites_legend and "synthetic demo" in sites_legend  # the sources shown
 
     sites_box = page.locator(".leaflet-control-layers-overlays label", has_text=t("map.layer.sites")).locator("input")
     sites_box.uncheck()
@@ -216,8 +218,8 @@ def test_a_hostile_site_name_stays_text_in_its_popup_and_tooltip(offline_page, e
     _open(page, english_file)
     opened = page.evaluate("""(name) => {
         let found = null;
-        MAP.eachLayer(l => { if (!found && l.getTooltip && l.getTooltip() &&
-                                 l.getTooltip().getContent().textContent === name) found = l; });
+        MAP.eachLayer(l => { const tip = l.getTooltip && l.getTooltip() && l.getTooltip().getContent();
+                             if (!found && tip && tip.firstChild && tip.firstChild.textContent === name) found = l; });
         if (found) { found.openPopup(); found.openTooltip(); }
         return found !== null;
     }""".replace("MAP", MAP_JS), HOSTILE)
@@ -225,7 +227,8 @@ def test_a_hostile_site_name_stays_text_in_its_popup_and_tooltip(offline_page, e
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for(timeout=DRAW_TIMEOUT_MS)
     assert popup.locator(":scope > div > div:first-child").inner_text() == HOSTILE  # the popup title
-    assert HOSTILE in page.locator(".leaflet-tooltip").inner_text()
+    tooltip = page.locator(".leaflet-tooltip").inner_text()
+    assert HOSTILE in tooltip and tooltip.splitlines()[-1] == "field survey 2026"  # its own source, not the layer's
     assert page.locator(".leaflet-popup img, .leaflet-popup script, .leaflet-tooltip img").count() == 0
     assert t("map.popup.synthetic") not in popup.inner_text()  # a field record is not labelled synthetic
     page.wait_for_timeout(300)
@@ -241,7 +244,8 @@ def test_the_french_hand_out_names_its_layers_in_french(offline_page, store_env)
     expected = [t("handout.layer.illustrative", "fr", layer=t("map.legend.pillar", "fr"))]
     expected += [t("handout.layer.synthetic", "fr", layer=t(key, "fr")) for key in (
         "handout.layer.geology_raster", "handout.layer.geology_units", "map.layer.tailings",
-        "handout.layer.mercury", "map.layer.sites")]
+        "handout.layer.mercury")]
+    expected.append(t("handout.layer.partly_synthetic", "fr", layer=t("map.layer.sites", "fr")))  # one field site too
     assert shown == expected
     assert page.locator("header h1").inner_text() == t("handout.title", "fr", scope=t(f"region.{REGION}", "fr"))
     assert page.errors == [] and page.refused == []

@@ -22,7 +22,7 @@ function asmgeoPopup(title, rows, note, link) {
   box.appendChild(asmgeoTable(rows));
   if (note) {
     var em = document.createElement("div");
-    em.className = "asmgeo-synthetic";
+    em.className = "asmgeo-popup-note";
     em.style.fontStyle = "italic";
     em.textContent = note;
     box.appendChild(em);
@@ -45,7 +45,8 @@ function asmgeoText(value) {
 // fields each row's values follow), data.names (the fields shown, in order) and data.fields (their
 // labels). The country and the source come as stored and are worded here (data.countries,
 // data.sources); "pillar" is the Pillar 6 figure of the country (data.pct). A row whose source is
-// the demo's is marked synthetic. The title is the name, else the first field (the id).
+// data.demo_source (given only when some rows are demo data) gets data.demo_note. The title is the
+// name, else the first field (the id).
 function asmgeoWord(words, key) {
   return Object.prototype.hasOwnProperty.call(words || {}, key) ? words[key] : null;
 }
@@ -61,10 +62,30 @@ function asmgeoFeaturePopup(data, at, link) {
   var rows = data.names.map(function (name, i) {
     var value = at[name];
     if (name === "country") { value = asmgeoWord(data.countries, at.country) || at.country; }
-    if (name === "source") { value = asmgeoWord(data.sources, at.source) || at.source; }
+    if (name === "source") { value = asmgeoSource(data, at); }
     if (name === "pillar") { value = asmgeoWord(data.pct, at.country); }
     return [data.fields[i], value];
   });
-  var note = at.source === data.synthetic_source ? data.synthetic : null;
+  var note = data.demo_source && at.source === data.demo_source ? data.demo_note : null;
   return asmgeoPopup(asmgeoTitle(data, at), rows, note, link);
+}
+function asmgeoSource(data, at) {
+  return at.source ? (asmgeoWord(data.sources, at.source) || at.source) : null;
+}
+// A feature's tooltip: its title and, below, its own source.
+function asmgeoTooltip(data, at) {
+  var box = document.createElement("div");
+  var title = document.createElement("div");
+  title.textContent = asmgeoTitle(data, at);
+  box.appendChild(title);
+  var source = asmgeoSource(data, at);
+  if (source) {
+    var line = document.createElement("div");
+    line.className = "asmgeo-tooltip-source";
+    line.style.fontSize = "90%";
+    line.style.opacity = "0.8";
+    line.textContent = source;
+    box.appendChild(line);
+  }
+  return box;
 }

@@ -2,7 +2,7 @@
 // (asmgeoFeaturePopup, common.js). data: {features: GeoJSON FeatureCollection whose properties are
 // {_s: styleIndex, _r: radius, v: [values in the order of data.columns]}, styles: [{...}],
 // className, pane (or null), and the popup words (columns, names, fields, countries, pct, sources,
-// synthetic_source, synthetic)}.
+// demo_source, demo_note)}.
 var placed = {className: data.className};
 if (data.pane) { placed.pane = data.pane; }
 L.geoJSON(data.features, Object.assign({

@@ -1,9 +1,9 @@
 // ASM sites, one circle marker each, drawn at every zoom; a popup of the site's fields
-// (asmgeoFeaturePopup, common.js) and its name as tooltip.
+// (asmgeoFeaturePopup, common.js) and its name and source as tooltip (asmgeoTooltip).
 // data: {rows: [[lat, lon, colourIndex, ...values in the order of data.columns]], colours: [...],
 //        radii: [[fromZoom, radius px]], pane (or null), profile: a country profile's link without
 //        the ISO3 (or null), labels: {profile}, and the popup words (columns, names, fields,
-//        countries, pct, sources, synthetic_source, synthetic)}. Numbers and dates come written.
+//        countries, pct, sources, demo_source, demo_note)}. Numbers and dates come written.
 data.rows.forEach(function (r) {
   var at = asmgeoRecord(data, r.slice(3));
   var options = {radius: data.radii[0][1], color: "#222222", weight: 0.6, fillOpacity: 0.9,
@@ -14,7 +14,7 @@ data.rows.forEach(function (r) {
     var link = data.profile ? [data.profile + encodeURIComponent(at.country), data.labels.profile] : null;
     return asmgeoFeaturePopup(data, at, link);
   }, {maxWidth: 340});
-  marker.bindTooltip(asmgeoText(asmgeoTitle(data, at)));  // an element: Leaflet never parses the name as HTML
+  marker.bindTooltip(asmgeoTooltip(data, at));  // an element: Leaflet never parses the name as HTML
   layer.addLayer(marker);
 });
 if (data.radii.length > 1) {
