@@ -165,6 +165,9 @@ def test_existing_values_ignore_undone_batches_and_empty_values(store):
 def test_add_batch_skips_the_records_already_stored_and_counts_them(store):
     assert store.add_batch("sites", _sites(["a", "b"], "s", uuids=["u1", "u2"], batch="B1"),
                            _record("B1", "1" * 64), skip_existing="submission_id") == 2
+    # looked up through an index, made with the column: a later export is no scan of the layer
+    assert gpkg.rows(store, "SELECT count(*) FROM sqlite_master WHERE type = 'index' "
+                            "AND name = 'asmgeo_sites_submission_id'") == [(1,)]
     later = _sites(["a", "b", "c", "d"], "s", uuids=["u1", "u2", "u3", None], batch="B2")
     assert store.add_batch("sites", later, _record("B2", "2" * 64), skip_existing="submission_id") == 2
     rows = store.read("sites")

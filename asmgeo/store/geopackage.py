@@ -393,6 +393,8 @@ class GeoPackageStore:
             written = sql.insert_features(connection, layer, kept)
             if not had_column:
                 migrations.batch_index(connection, layer)
+            if skip_existing in kept.columns:
+                migrations.column_index(connection, layer, skip_existing)
             _insert_record(connection, {**record, "skipped_existing": len(frame) - len(kept)})
             sql.bump(connection, layer, BATCH_TABLE)
         return written
@@ -785,9 +787,11 @@ def _existing_in(connection: sqlite3.Connection, layer: str, column: str, values
 
 def _without_existing(connection: sqlite3.Connection, layer: str, frame: gpd.GeoDataFrame,
                       column: str | None) -> gpd.GeoDataFrame:
-    """``frame`` without the rows whose non-empty ``column`` value the layer already holds."""
+    """``frame`` without the rows whose non-empty ``column`` value the layer already holds (the column indexed)."""
     if column is None or column not in frame.columns or frame.empty:
         return frame
+    if column in sql.table_columns(connection, layer):
+        migrations.column_index(connection, layer, column)  # once per layer: later imports look up, not scan
     values = frame[column].map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).strip())
     stored = _existing_in(connection, layer, column, _wanted(values[values != ""]))
     if not stored:

@@ -15,7 +15,8 @@ Steps:
 3. ``named_mappings``: the hidden table ``asmgeo_mappings`` (a mapping of a file's columns kept under a
    name: ``name`` primary key, ``layer``, ``mapping`` as JSON text, ``saved_by``, ``saved_at``), and the
    columns ``mapping``, ``mapping_hash``, ``source``, ``licence`` and ``skipped_existing`` of the batch
-   table (``''`` / ``0`` for the batches imported before them).
+   table (``''`` / ``0`` for the batches imported before them); an index on the ``submission_id``
+   column of every layer that has one (records already stored are found without a scan).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from asmgeo.schema import SUBMISSION_ID
 from asmgeo.store.base import BATCH_COLUMN, MAPPINGS_TABLE
 from asmgeo.store.batches import BATCH_TABLE, STEP3_BATCH_COLUMNS
 from asmgeo.store.gpkg_sql import VERSIONS_TABLE, quote, table_columns, table_exists
@@ -58,12 +60,19 @@ def _batch_index(connection: sqlite3.Connection) -> None:
 
 def batch_index(connection: sqlite3.Connection, table: str) -> None:
     """An index on ``table``'s batch column (unless there is one)."""
-    connection.execute(f"CREATE INDEX IF NOT EXISTS {quote(f'asmgeo_{table}_{BATCH_COLUMN}')} "
-                       f"ON {quote(table)} ({quote(BATCH_COLUMN)})")
+    column_index(connection, table, BATCH_COLUMN)
+
+
+def column_index(connection: sqlite3.Connection, table: str, column: str) -> None:
+    """An index ``asmgeo_<table>_<column>`` on ``column`` of ``table`` (unless there is one)."""
+    connection.execute(f"CREATE INDEX IF NOT EXISTS {quote(f'asmgeo_{table}_{column}')} ON {quote(table)} ({quote(column)})")
 
 
 def _named_mappings(connection: sqlite3.Connection) -> None:
     create_mappings_table(connection)
+    for (table,) in connection.execute("SELECT table_name FROM gpkg_contents WHERE data_type = 'features'").fetchall():
+        if table_exists(connection, table) and SUBMISSION_ID in table_columns(connection, table):
+            column_index(connection, table, SUBMISSION_ID)
     if table_exists(connection, BATCH_TABLE):
         present = {name.lower() for name in table_columns(connection, BATCH_TABLE)}
         for column, kind in STEP3_BATCH_COLUMNS.items():
