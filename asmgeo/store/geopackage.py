@@ -77,8 +77,8 @@ _PROCESS_LOCK = threading.RLock()
 pyogrio.set_gdal_config_options({"OGR_SQLITE_JOURNAL": "WAL", "OGR_SQLITE_PRAGMA": "busy_timeout=30000"})
 
 IN_CHUNK = 500  # values per SQL IN list (SQLite allows 999 parameters in older builds)
-MARK_PREFIX = "mark:"
-FROM_FEATURES = "from features"  # status of a layer record made from its features (delete_source): no fallback  # marks live in asmgeo_meta beside the schema version, under this prefix
+MARK_PREFIX = "mark:"  # marks live in asmgeo_meta beside the schema version, under this prefix
+FROM_FEATURES = "from features"  # status of a layer record made from its features (delete_source): no fallback
 
 _CURRENT: set[tuple[str, int, int]] = set()  # (path, device, inode) of stores at the current schema, this process
 _UNANNOUNCED: dict[str, Upgrade] = {}  # path → an upgrade done on first use that upgrade() has not reported yet
