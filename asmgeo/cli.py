@@ -6,6 +6,7 @@ Errors become one sentence and exit code 2.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import re
 import sys
@@ -14,12 +15,13 @@ from dataclasses import asdict
 from pathlib import Path
 
 from asmgeo.config import DEFAULT_DEMO_SITES, default_language
-from asmgeo.demo.install import install_demo
+from asmgeo.demo.install import RASTERS, install_demo, remove_demo
 from asmgeo.domain import mpf, ratings_io
 from asmgeo.errors import AsmgeoError, RatingsFileError
 from asmgeo.i18n import DEFAULT_LANGUAGE, LANGUAGES, number, t
 from asmgeo.ingest import commit
 from asmgeo.ingest.mapping import Mapping, is_mapping_file, resolve_mapping, save_mapping
+from asmgeo.ingest.named_mappings import check_name, load_named_mapping, names_by_hash, save_named_mapping
 from asmgeo.ingest.validate import validate_file, with_provenance
 from asmgeo.schema import UPLOAD_LAYERS
 from asmgeo.shipped import boundaries, reference
@@ -88,10 +90,13 @@ def _add_mapping_options(parser: argparse.ArgumentParser, lang: str) -> None:
 
 
 def _mapping(args: argparse.Namespace) -> Mapping | None:
-    """The mapping the options give (None when they give none); a NAME kept in the store is refused for now."""
+    """The mapping the options give (None when they give none); ``--mapping NAME`` is read from the store."""
     if args.save_mapping and not is_mapping_file(args.save_mapping):
-        resolve_mapping(args.save_mapping, args.layer, lang=args.lang)  # raises: names need the store's mappings
-    base = resolve_mapping(args.mapping, args.layer, lang=args.lang) if args.mapping else None
+        args.save_mapping = check_name(args.save_mapping, lang=args.lang)  # a bad name is refused before any work
+    base = None
+    if args.mapping:
+        base = resolve_mapping(args.mapping, args.layer, lang=args.lang,
+                               named=lambda name: load_named_mapping(_open(args), name, args.layer, lang=args.lang))
     mapping = Mapping.from_cli(args.layer, args.map, args.set, args.value, generate_ids=args.generate_ids,
                                date_format=args.date_format, dedupe_by=args.dedupe_by,
                                source_layer=args.source_layer, base=base, lang=args.lang)
@@ -99,10 +104,17 @@ def _mapping(args: argparse.Namespace) -> Mapping | None:
 
 
 def _save_mapping(args: argparse.Namespace, mapping: Mapping | None) -> None:
-    """Write the mapping used to ``--save-mapping FILE.json`` and say so on stderr (stdout stays the report)."""
-    if args.save_mapping and mapping is not None:
+    """Keep the mapping used (``--save-mapping``: a FILE.json, or a NAME in the store); say so on stderr."""
+    if not args.save_mapping or mapping is None:
+        return
+    if is_mapping_file(args.save_mapping):
         save_mapping(mapping, args.save_mapping, lang=args.lang)
         print(t("cli.mapping_saved", args.lang, path=args.save_mapping), file=sys.stderr)
+        return
+    store = _open(args)
+    save_named_mapping(store, args.save_mapping, mapping, getattr(args, "by", None) or commit.default_user(),
+                       lang=args.lang)
+    print(t("cli.mapping_saved_named", args.lang, name=args.save_mapping, path=store.location), file=sys.stderr)
 
 
 def build_parser(lang: str = DEFAULT_LANGUAGE) -> argparse.ArgumentParser:
@@ -113,6 +125,7 @@ def build_parser(lang: str = DEFAULT_LANGUAGE) -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help=t("cli.help.demo", lang))
     demo.add_argument("--sites", type=lambda text: _non_negative(text, lang), default=DEFAULT_DEMO_SITES,
                       help=t("cli.help.sites", lang))
+    demo.add_argument("--remove", action="store_true", help=t("cli.help.demo_remove", lang))
     layers = commands.add_parser("layers", help=t("cli.help.layers", lang))
     layers.add_argument("--format", choices=("text", "json"), default="text", help=t("cli.help.format", lang))
     ratings = commands.add_parser("import-ratings", help=t("cli.help.import_ratings", lang))
@@ -174,8 +187,10 @@ def cmd_init_store(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    """Build the demo and say what was written."""
+    """Build the demo and say what was written (``--remove``: remove exactly the demo and say what went)."""
     store = _open(args)
+    if args.remove:
+        return _remove_demo(store, args.lang)
     report = install_demo(store, n_sites=args.sites)
     counts = ", ".join(t("cli.layer_count", args.lang, layer=name, count=number(count, args.lang))  # layer names as stored
                        for name, count in report.counts.items())
@@ -184,17 +199,31 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _remove_demo(store: Store, lang: str) -> int:
+    """``demo --remove``: the synthetic features and demo rasters go; say how many of each."""
+    counts = remove_demo(store)
+    layers = ", ".join(t("cli.layer_count", lang, layer=name, count=number(count, lang))
+                       for name, count in counts.items() if name != RASTERS)
+    print(t("cli.demo_removed", lang, path=store.location, counts=layers, rasters=number(counts[RASTERS], lang)))
+    return EXIT_OK
+
+
 def cmd_layers(args: argparse.Namespace) -> int:
-    """List the layers of the store."""
+    """List the layers of the store, each with the sources it really holds."""
     store = _open(args)
     if not store.exists():
         raise AsmgeoError(t("cli.no_store", args.lang, path=store.location))
     infos = store.summary()
     if args.format == "json":
         print(json.dumps([asdict(info) for info in infos], ensure_ascii=False))
-    else:
-        for info in infos:
-            print(t("cli.layers_header", args.lang, **{**asdict(info), "features": number(info.features, args.lang)}))
+        return EXIT_OK
+    for info in infos:
+        print(t("cli.layers_header", args.lang, **{**asdict(info), "features": number(info.features, args.lang)}))
+        for held in info.sources:
+            print(t("cli.layers_source", args.lang, features=number(held["features"], args.lang),
+                    source=held["source"] or t("cli.no_source", args.lang),
+                    licence=held["licence"] or t("cli.no_licence", args.lang),
+                    synthetic=t("cli.synthetic", args.lang) if held["synthetic"] else ""))
     return EXIT_OK
 
 
@@ -256,6 +285,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     result = commit.ImportResult(None, 0)
     if report.exit_code != EXIT_UNREADABLE:
         result = commit.import_report(_open(args), report, by=args.by, strict=args.strict)
+        report = dataclasses.replace(report, skipped_existing=result.skipped_existing)
     exit_code = EXIT_REJECTED if result.duplicate_of is not None else report.exit_code
     if result.duplicate_of is not None:
         print(t("cli.import_duplicate", args.lang, file=report.file_name, layer=report.layer, batch=result.duplicate_of),
@@ -274,6 +304,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     elif args.strict and report.rejected_count:
         print(t("cli.import_strict", args.lang, file=report.file_name, rejected=number(report.rejected_count, args.lang)),
               file=sys.stderr)
+    elif result.skipped_existing:
+        print(t("cli.import_all_skipped", args.lang, file=report.file_name, layer=report.layer), file=sys.stderr)
     elif result.duplicate_of is None:
         print(t("cli.import_nothing", args.lang, file=report.file_name, layer=report.layer), file=sys.stderr)
     return exit_code
@@ -295,17 +327,33 @@ def _print_report(report, lang: str = DEFAULT_LANGUAGE) -> None:
 
 
 def cmd_batches(args: argparse.Namespace) -> int:
-    """List the import batches (text lines or one JSON array)."""
+    """List the import batches (text lines or one JSON array), each with its provenance, mapping and skipped count."""
     store = _open(args)
     frame = batches.list_batches(store)
+    names = names_by_hash(store) if not frame.empty else {}
+    records = [{**record, "mapping_names": names.get(str(record["mapping_hash"]), []) if record["mapping_hash"] else []}
+               for record in frame.to_dict(orient="records")]
     if args.format == "json":
-        print(json.dumps(frame.to_dict(orient="records"), ensure_ascii=False))
+        print(json.dumps(records, ensure_ascii=False))
     elif frame.empty:
         print(t("cli.batches_empty", args.lang, path=store.location))
     else:
-        for record in frame.to_dict(orient="records"):
-            print(t("cli.batches_row", args.lang, **{**record, "status": t(f"cli.status.{record['status']}", args.lang)}))
+        for record in records:
+            print(t("cli.batches_row", args.lang, **{**record, "status": t(f"cli.status.{record['status']}", args.lang),
+                                                     "source": record["source"] or t("cli.no_source", args.lang),
+                                                     "licence": record["licence"] or t("cli.no_licence", args.lang),
+                                                     "mapping": _mapping_label(record, args.lang),
+                                                     "skipped": number(record["skipped_existing"], args.lang)}))
     return EXIT_OK
+
+
+def _mapping_label(record: dict, lang: str) -> str:
+    """How a batch's mapping is named: its name(s) in the store, "given on the command line", or none."""
+    if not record["mapping_hash"]:
+        return t("cli.batch_no_mapping", lang)
+    if record["mapping_names"]:
+        return ", ".join(record["mapping_names"])
+    return t("cli.batch_mapping_given", lang)
 
 
 def cmd_approve(args: argparse.Namespace) -> int:

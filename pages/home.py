@@ -6,7 +6,7 @@ from streamlit_folium import st_folium
 from asmgeo.i18n import t
 from asmgeo.maps import explorer, viewport
 from asmgeo.shipped import reference
-from ui import data, explorer_data, tables
+from ui import data, demo_data, explorer_data, tables
 from ui.feedback import errors_shown, lang
 from ui.frame import leave_legacy_pages_mode
 
@@ -14,7 +14,8 @@ leave_legacy_pages_mode()
 L = lang()
 st.title(t("home.title", L))
 st.write(t("home.intro", L))
-st.warning(t("home.notice", L), icon="⚠️")
+with errors_shown():
+    demo_data.home_notices(L)
 
 with errors_shown():
     pct = data.pillar_pct()

@@ -39,3 +39,4 @@ if upload is not None:
 st.divider()
 with errors_shown():
     upload_sections.batches(L)
+from ui.demo_data import removal_box; removal_box(L)  # noqa: E402, E702 (one line, so merges stay trivial)

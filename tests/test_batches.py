@@ -44,7 +44,8 @@ def test_import_writes_the_accepted_features_as_a_pending_batch(store, countries
     listed = batches.list_batches(store)
     assert listed.to_dict(orient="records") == [{
         "batch": result.batch, "layer": "sites", "file_name": "sites.geojson", "sha256": report.sha256, "who": "awa",
-        "when": listed["when"].iloc[0], "features": 4, "accepted": 4, "rejected": 0, "status": "pending"}]
+        "when": listed["when"].iloc[0], "features": 4, "accepted": 4, "rejected": 0, "status": "pending",
+        "mapping": "", "mapping_hash": "", "source": "sites.geojson", "licence": "", "skipped_existing": 0}]
     assert pd.Timestamp(listed["when"].iloc[0]).tzinfo is not None  # UTC ISO
     assert "asmgeo_batches" in store.layer_names() and len(store.read_table("asmgeo_batches")) == 1
 

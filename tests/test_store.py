@@ -149,7 +149,7 @@ def test_delete_where_matches_nothing_and_refuses_unknown_columns(store):
 
 
 def test_summary_reports_counts_geometry_and_provenance(store):
-    store.append("sites", _sites(["a", "b", "c"]))
+    store.append("sites", _sites(["a", "b", "c"], source="Field survey 2022"))
     tailings = gpd.GeoDataFrame(
         {"tailings_id": ["t1", "t2"], "survey_date": pd.to_datetime(["2020-01-01"] * 2), "status": ["active"] * 2},
         geometry=[shapely.box(1, 1, 1.01, 1.01), shapely.box(2, 2, 2.01, 2.01)], crs="EPSG:4326",
@@ -164,8 +164,12 @@ def test_summary_reports_counts_geometry_and_provenance(store):
     # both layers take points or footprints, so they are created generic and say so
     either = "Point, Polygon or MultiPolygon"  # sites and tailings take points or footprints (one or several parts)
     assert summary["sites"].geometry == either and summary["tailings"].geometry == either
+    # the features carry no licence: those from the layer's recorded source take its recorded licence
     assert (summary["sites"].source, summary["sites"].licence) == ("Field survey 2022", "CC-BY-4.0")
+    assert summary["sites"].sources == [{"source": "Field survey 2022", "licence": "CC-BY-4.0", "features": 3,
+                                         "synthetic": False}]
     assert (summary["tailings"].source, summary["tailings"].licence) == ("", "")
+    assert summary["tailings"].sources == [{"source": "", "licence": "", "features": 2, "synthetic": False}]
     meta = store.layer_meta()
     assert meta["name"].tolist().count("sites") == 1
 

@@ -19,7 +19,7 @@ from asmgeo.i18n import DEFAULT_LANGUAGE
 from asmgeo.maps.generalize import generalize, tolerance_for_zoom
 from asmgeo.schema import LAYERS, layer_spec
 from asmgeo.shipped import boundaries, reference
-from asmgeo.store import Store, batches, open_store
+from asmgeo.store import LayerInfo, Store, batches, open_store
 from asmgeo.store import ratings as ratings_table
 from asmgeo.store.base import META_TABLE, upgrade_text
 
@@ -59,18 +59,32 @@ def ensure_demo() -> float | None:
 
 
 @st.cache_data(show_spinner=False)
-def _layer_counts(version: tuple) -> dict[str, int]:
-    return {info.name: info.features for info in open_store(version[0]).summary()}
+def _summary(version: tuple) -> list[LayerInfo]:
+    return open_store(version[0]).summary()
+
+
+def summary() -> list[LayerInfo]:
+    """Each layer of the store with its count and the sources it really holds (Store.summary, cached)."""
+    return _summary(cache_key(*LAYERS_READ))
 
 
 def layer_counts() -> dict[str, int]:
     """Feature count of each layer in the store."""
-    return _layer_counts(cache_key(*LAYERS_READ))
+    return {info.name: info.features for info in summary()}
+
+
+def synthetic_counts() -> dict[str, int]:
+    """How many synthetic demo features each layer holds (layers holding none left out)."""
+    counts = {info.name: sum(int(s["features"]) for s in info.sources if s["synthetic"]) for info in summary()}
+    return {name: count for name, count in counts.items() if count}
 
 
 @st.cache_data(show_spinner=False)
 def _pillar_pct(version: tuple, scope: str) -> pd.DataFrame:
-    return mpf.latest_pct(ratings_table.read_ratings(open_store(version[0])), scope)
+    target = open_store(version[0])
+    held = target.has_layer(ratings_table.RATINGS_TABLE)  # none in a store that never had the demo or an import
+    return mpf.latest_pct(ratings_table.read_ratings(target) if held else pd.DataFrame(columns=mpf.RATING_COLUMNS),
+                          scope)
 
 
 def pillar_pct(scope: str = mpf.PILLAR) -> pd.DataFrame:
@@ -116,8 +130,15 @@ def regional_averages() -> pd.DataFrame:
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _explorer_sites(version: tuple) -> gpd.GeoDataFrame:
     target = open_store(version[0])
-    visits = batches.published(target.read("sites"), batches.list_batches(target))
+    visits = batches.published(_stored(target, "sites"), batches.list_batches(target))
     return query.latest_sites(visits, practices.load_rules())
+
+
+def _stored(target: Store, name: str) -> gpd.GeoDataFrame:
+    """The layer as stored, or no row with the layer's fields when the store has no such layer (an emptied store)."""
+    if not target.has_layer(name):
+        return gpd.GeoDataFrame(columns=[*layer_spec(name).field_names, "geometry"], geometry="geometry", crs="EPSG:4326")
+    return target.read(name)
 
 
 def explorer_sites() -> gpd.GeoDataFrame:
@@ -128,9 +149,7 @@ def explorer_sites() -> gpd.GeoDataFrame:
 @st.cache_resource(show_spinner=False, max_entries=6)
 def _layer(version: tuple, name: str) -> gpd.GeoDataFrame:
     target = open_store(version[0])
-    if not target.has_layer(name):
-        return gpd.GeoDataFrame(columns=[*layer_spec(name).field_names, "geometry"], geometry="geometry", crs="EPSG:4326")
-    return batches.published(target.read(name), batches.list_batches(target))
+    return batches.published(_stored(target, name), batches.list_batches(target))
 
 
 def layer(name: str) -> gpd.GeoDataFrame:

@@ -20,7 +20,8 @@ def render() -> None:
         for layer, count in data.layer_counts().items():
             st.caption(_layer_line(layer, count, lang()))
         st.caption(t("sidebar.site_visits", lang(), sites=number(len(data.explorer_sites()), lang())))
-        st.info(t("sidebar.demo_label", lang()))
+        if data.synthetic_counts():
+            st.info(t("sidebar.demo_label", lang()))
 
 
 

@@ -84,3 +84,8 @@ WORKSHOP_DELETE_SEQUENCE = "workshop.delete_sequence"
 WORKSHOP_DOWNLOAD_SEQUENCE = "workshop.download_sequence"
 WORKSHOP_HANDOUT = "workshop.handout"
 WORKSHOP_SLIDE_BUTTON = "workshop.slide_button"  # prefix: f"{WORKSHOP_SLIDE_BUTTON}.{action}.{slide_id}"
+
+# Demo data (the "Remove demo data" box on the upload page)
+DEMO_REMOVE_CONFIRM = "demo.remove_confirm"  # the confirmation check box
+DEMO_REMOVE_BUTTON = "demo.remove_button"
+DEMO_REMOVE_MESSAGE = "demo.remove_message"  # (kind, text) left by the button's callback for the next run

@@ -84,6 +84,12 @@ def raster_legend(path: str | Path) -> list[dict[str, object]]:
     ]
 
 
+def raster_source(path: str | Path) -> str | None:
+    """The ``source`` tag of the raster at ``path`` (None when it has none); :class:`LayerFileError` if unreadable."""
+    with _open(path) as src:
+        return src.tags().get("source")
+
+
 def overview_levels(path: str | Path) -> list[int]:
     """The decimation factors of band 1's internal overviews, e.g. ``[2, 4, 8]``."""
     with _open(path) as src:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -31,6 +31,9 @@ STORE_CRS = "EPSG:4326"
 BATCH_COLUMN = "batch"  # the import batch a row came from (asmgeo.store.batches); not a schema field
 META_TABLE = "asmgeo_layers"
 META_COLUMNS = ["name", "source", "licence", "year", "status"]
+LICENCE_COLUMN = "licence"  # the licence an import (or the demo) wrote each feature under; not a schema field
+MAPPINGS_TABLE = "asmgeo_mappings"  # hidden: named mappings of a file's columns (asmgeo.ingest.named_mappings)
+MAPPING_COLUMNS = ["name", "layer", "mapping", "saved_by", "saved_at"]
 
 Row = dict[str, object]
 SlideChange = Callable[[list[Row]], list[Row]]
@@ -38,13 +41,21 @@ SlideChange = Callable[[list[Row]], list[Row]]
 
 @dataclass(frozen=True)
 class LayerInfo:
-    """What the store holds for one layer, as ``asmgeo layers`` reports it."""
+    """What the store holds for one layer, as ``asmgeo layers`` reports it.
+
+    ``sources`` is what the layer really holds: one ``{source, licence, features, synthetic}`` per
+    distinct source and licence of its features, most features first (``synthetic``: the source is
+    the synthetic demo's). ``source`` and ``licence`` are the layer's one source and licence when it
+    holds one, else the distinct ones joined with ``"; "`` (the recorded layer source for a layer
+    with no feature).
+    """
 
     name: str
     features: int
     geometry: str | None
     source: str
     licence: str
+    sources: list[dict] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -125,7 +136,16 @@ class Store(Protocol):
         ...
 
     def summary(self) -> list[LayerInfo]:
-        """Each spatial layer present, with its feature count, geometry type, source and licence."""
+        """Each spatial layer present: feature count, geometry type, source, licence and what sources it holds."""
+        ...
+
+    def existing_values(self, layer: str, column: str, values: Collection[str]) -> set[str]:
+        """Those of ``values`` that ``column`` of ``layer`` holds in a row from no batch or a batch not undone."""
+        ...
+
+    def delete_source(self, layer: str, source: str) -> int:
+        """Delete the features whose ``source`` is ``source`` and record what remains as the layer's source (one
+        transaction); how many were deleted."""
         ...
 
     def set_layer_meta(self, name: str, source: str, licence: str, year: str = "", status: str = "") -> None:
@@ -156,13 +176,39 @@ class Store(Protocol):
         """Every import batch record, oldest first (no rows, batch columns, when there is none)."""
         ...
 
-    def add_batch(self, layer: str, frame: gpd.GeoDataFrame, record: Mapping[str, object]) -> int:
-        """Rows and batch record in one transaction (rows written); DuplicateBatchError when the file is in already."""
+    def add_batch(self, layer: str, frame: gpd.GeoDataFrame, record: Mapping[str, object], *,
+                  skip_existing: str | None = None) -> int:
+        """Rows and batch record in one transaction (rows written); DuplicateBatchError when the file is in already.
+
+        With ``skip_existing`` (a column), rows whose non-empty value in it the layer already holds
+        (:meth:`existing_values`) are left out, in the same transaction, and counted in the record's
+        ``skipped_existing``; when no row is left, nothing is written.
+        """
         ...
 
     def set_batch_status(self, batch: str, status: str, *, unless: Collection[str] = (),
                          delete_rows: bool = False) -> tuple[str | None, int]:
         """New status (and rows deleted) in one transaction unless its status is in ``unless``; (old status, deleted)."""
+        ...
+
+    # ------------------------------------------------------------- named mappings
+
+    def put_mapping(self, name: str, layer: str, text: str, by: str) -> None:
+        """Keep the mapping JSON ``text`` under ``name`` (created or replaced, one transaction; store made if missing)."""
+        ...
+
+    def mapping_rows(self) -> list[Row]:
+        """Every named mapping (``name``, ``layer``, ``mapping``, ``saved_by``, ``saved_at``), by name."""
+        ...
+
+    # ------------------------------------------------------------- marks
+
+    def mark(self, key: str, value: str) -> None:
+        """Record ``key`` = ``value`` about the store's history (e.g. the demo was removed); one transaction."""
+        ...
+
+    def marks(self) -> dict[str, str]:
+        """Every mark recorded with :meth:`mark` (empty for a missing store)."""
         ...
 
     # ------------------------------------------------------------- ratings

@@ -29,8 +29,13 @@ from asmgeo.store.base import BATCH_COLUMN, Store
 
 BATCH_TABLE = "asmgeo_batches"
 PENDING, APPROVED, UNDONE = "pending", "approved", "undone"
-BATCH_COLUMNS = ["batch", "layer", "file_name", "sha256", "who", "when", "features", "accepted", "rejected", "status"]
-INTEGER_COLUMNS = ("features", "accepted", "rejected")
+# Added by schema step 3 (asmgeo.store.migrations): the mapping used (its JSON text and the SHA-256 of that
+# text, '' for none), the provenance given on import, and how many records were skipped as already stored.
+STEP3_BATCH_COLUMNS = {"mapping": "TEXT", "mapping_hash": "TEXT", "source": "TEXT", "licence": "TEXT",
+                       "skipped_existing": "INTEGER"}
+BATCH_COLUMNS = ["batch", "layer", "file_name", "sha256", "who", "when", "features", "accepted", "rejected", "status",
+                 *STEP3_BATCH_COLUMNS]
+INTEGER_COLUMNS = ("features", "accepted", "rejected", "skipped_existing")
 
 
 class BatchError(AsmgeoError):
@@ -47,7 +52,7 @@ class BatchError(AsmgeoError):
 
 
 class DuplicateBatchError(AsmgeoError):
-    """The same file was already imported into the same layer (``batch`` is that earlier import)."""
+    """The same file was already imported into the same layer with the same mapping (``batch``: that import)."""
 
     def __init__(self, batch: str) -> None:
         self.batch = batch
@@ -59,12 +64,17 @@ def empty_batches() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype="int64" if c in INTEGER_COLUMNS else "str") for c in BATCH_COLUMNS})
 
 
-def find_duplicate(store: Store, layer: str, sha256: str) -> str | None:
-    """The id of a batch (not undone) that imported a file with ``sha256`` into ``layer``, if any."""
+def find_duplicate(store: Store, layer: str, sha256: str, mapping_hash: str = "") -> str | None:
+    """The id of a batch (not undone) that imported a file with ``sha256`` into ``layer`` through the same mapping.
+
+    ``mapping_hash`` is the SHA-256 of the mapping's canonical JSON (``''``: no mapping); the same file
+    through another (corrected) mapping is no duplicate.
+    """
     if not sha256:
         return None
     batches = list_batches(store)
-    found = batches[(batches["layer"] == layer) & (batches["sha256"] == sha256) & (batches["status"] != UNDONE)]
+    found = batches[(batches["layer"] == layer) & (batches["sha256"] == sha256)
+                    & (batches["mapping_hash"].fillna("") == (mapping_hash or "")) & (batches["status"] != UNDONE)]
     return None if found.empty else str(found["batch"].iloc[0])
 
 

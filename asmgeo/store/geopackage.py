@@ -14,6 +14,7 @@ says so once per process.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import sqlite3
@@ -25,17 +26,22 @@ from pathlib import Path
 from typing import TypeVar
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 from pyogrio.errors import DataLayerError, DataSourceError
 
 from asmgeo.config import raster_dir
 from asmgeo.errors import StoreError, worded
-from asmgeo.schema import LAYERS, layer_spec
+from asmgeo.provenance import DEMO_SOURCE
+from asmgeo.schema import LAYERS, import_columns, layer_spec
 from asmgeo.store import gpkg_sql as sql
 from asmgeo.store import migrations
 from asmgeo.store.base import (
     BATCH_COLUMN,
+    LICENCE_COLUMN,
+    MAPPING_COLUMNS,
+    MAPPINGS_TABLE,
     META_COLUMNS,
     META_TABLE,
     STORE_CRS,
@@ -44,7 +50,14 @@ from asmgeo.store.base import (
     SlideChange,
     Upgrade,
 )
-from asmgeo.store.batches import BATCH_COLUMNS, BATCH_TABLE, INTEGER_COLUMNS, DuplicateBatchError, empty_batches
+from asmgeo.store.batches import (
+    BATCH_COLUMNS,
+    BATCH_TABLE,
+    INTEGER_COLUMNS,
+    UNDONE,
+    DuplicateBatchError,
+    empty_batches,
+)
 from asmgeo.store.ratings import EDITION, RATINGS_TABLE
 from asmgeo.store.slides import SLIDE_COLUMNS, SLIDE_TYPES, SLIDES_TABLE
 
@@ -62,6 +75,10 @@ _PROCESS_LOCK = threading.RLock()
 # WAL lets readers and one writer work at once; the busy timeout makes a second writer wait
 # for the first instead of failing with "database is locked".
 pyogrio.set_gdal_config_options({"OGR_SQLITE_JOURNAL": "WAL", "OGR_SQLITE_PRAGMA": "busy_timeout=30000"})
+
+IN_CHUNK = 500  # values per SQL IN list (SQLite allows 999 parameters in older builds)
+MARK_PREFIX = "mark:"  # marks live in asmgeo_meta beside the schema version, under this prefix
+FROM_FEATURES = "from features"  # status of a layer record made from its features (delete_source): no fallback
 
 _CURRENT: set[tuple[str, int, int]] = set()  # (path, device, inode) of stores at the current schema, this process
 _UNANNOUNCED: dict[str, Upgrade] = {}  # path → an upgrade done on first use that upgrade() has not reported yet
@@ -240,19 +257,61 @@ class GeoPackageStore:
 
     @_serialized
     def summary(self) -> list[LayerInfo]:
-        """Each spatial layer present, with its feature count, geometry type, source and licence."""
+        """Each spatial layer present: feature count, geometry type, source, licence and what sources it holds.
+
+        ``sources`` is counted in SQL, grouped by each feature's ``source`` and ``licence``: a feature with
+        no source takes the layer's recorded source; one with no licence (written before features
+        carried one) the layer's recorded licence when its source is the layer's recorded source, else none.
+        A record :meth:`delete_source` made from the features themselves lends nothing.
+        """
         names = set(self.layer_names())
         meta = self.layer_meta().set_index("name")
         infos = []
         for layer in (name for name in LAYERS if name in names):
             info = pyogrio.read_info(self.path, layer=layer, force_feature_count=True)
-            source = meta["source"].get(layer, "") if not meta.empty else ""
-            licence = meta["licence"].get(layer, "") if not meta.empty else ""
+            source = str(meta["source"].get(layer, "")) if not meta.empty else ""
+            licence = str(meta["licence"].get(layer, "")) if not meta.empty else ""
+            derived = not meta.empty and str(meta["status"].get(layer, "")) == FROM_FEATURES
+            with self._reading() as connection:
+                sources = _sources(connection, layer, *(("", "") if derived else (source, licence)))
             geometry = info["geometry_type"]
             if geometry == "Unknown":  # created generic because the layer takes several types
                 geometry = _either(layer_spec(layer).geometry_types)
-            infos.append(LayerInfo(layer, int(info["features"]), geometry, source, licence))
+            if sources:
+                source, licence = _joined(sources, "source"), _joined(sources, "licence")
+            infos.append(LayerInfo(layer, int(info["features"]), geometry, source, licence, sources))
         return infos
+
+    @_serialized
+    def existing_values(self, layer: str, column: str, values: Collection[str]) -> set[str]:
+        """Those of ``values`` that ``column`` of ``layer`` holds in a row from no batch or from a batch not undone."""
+        _check_column(layer, column)
+        wanted = _wanted(values)
+        if not wanted or not self.exists():
+            return set()
+        self._ready()
+        with self._reading() as connection:
+            return _existing_in(connection, layer, column, wanted)
+
+    @_serialized
+    def delete_source(self, layer: str, source: str) -> int:
+        """Delete the features of ``layer`` whose ``source`` is ``source``; record what remains as its source.
+
+        One transaction: the rows go, and the layer's recorded source and licence become those of the
+        features that remain (joined with ``"; "`` when several; no record when none remain).
+        """
+        layer_spec(layer)
+        if not isinstance(source, str) or not source:
+            raise ValueError(f"source={source!r} must be a non-empty text")
+        if not self.exists() or not self.has_layer(layer) or "source" not in self.columns(layer):
+            return 0
+        with self._transaction() as connection:
+            deleted = connection.execute(f"DELETE FROM {sql.quote(layer)} WHERE source = ?", (source,)).rowcount
+            if deleted:
+                sql.bump(connection, layer)
+            if _reset_meta(connection, layer, source, force=bool(deleted)):
+                sql.bump(connection, META_TABLE)
+        return deleted
 
     @_serialized
     def set_layer_meta(self, name: str, source: str, licence: str, year: str = "", status: str = "") -> None:
@@ -301,30 +360,42 @@ class GeoPackageStore:
                 return empty_batches()
             rows = sql.select_rows(connection, BATCH_TABLE, BATCH_COLUMNS, order="fid")
         frame = pd.DataFrame(rows, columns=BATCH_COLUMNS)
-        return frame.astype({c: "int64" for c in INTEGER_COLUMNS})
+        return frame.fillna({c: 0 for c in INTEGER_COLUMNS}).astype({c: "int64" for c in INTEGER_COLUMNS})
 
     @_serialized
-    def add_batch(self, layer: str, frame: gpd.GeoDataFrame, record: Mapping[str, object]) -> int:
+    def add_batch(self, layer: str, frame: gpd.GeoDataFrame, record: Mapping[str, object], *,
+                  skip_existing: str | None = None) -> int:
         """Write ``frame`` into ``layer`` and ``record`` as a batch in one transaction; rows written.
 
         :class:`DuplicateBatchError` (nothing written) when a batch not undone already imported a
-        file with the record's ``sha256`` into ``layer``.
+        file with the record's ``sha256`` into ``layer`` through the same mapping (its ``mapping_hash``).
+        With ``skip_existing`` (a column of ``frame``), the rows whose non-empty value in that column
+        the layer already holds are left out, in the same transaction, and counted in the record's
+        ``skipped_existing``; when no row is left, nothing is written (0).
         """
         layer_spec(layer)
         if BATCH_COLUMN not in frame.columns:
             raise ValueError(f"frame has no {BATCH_COLUMN!r} column")
+        if skip_existing is not None:
+            _check_column(layer, skip_existing)
         frame = to_store_crs(frame)
         self._ensure_layer(layer, frame)
         with self._transaction() as connection:
             _create_batch_table(connection)
-            earlier = _duplicate_in(connection, layer, str(record.get("sha256") or ""))
+            earlier = _duplicate_in(connection, layer, str(record.get("sha256") or ""),
+                                    str(record.get("mapping_hash") or ""))
             if earlier is not None:
                 raise DuplicateBatchError(earlier)
+            kept = _without_existing(connection, layer, frame, skip_existing)
+            if kept.empty:
+                return 0
             had_column = BATCH_COLUMN in sql.table_columns(connection, layer)
-            written = sql.insert_features(connection, layer, frame)
+            written = sql.insert_features(connection, layer, kept)
             if not had_column:
                 migrations.batch_index(connection, layer)
-            _insert_record(connection, record)
+            if skip_existing in kept.columns:
+                migrations.column_index(connection, layer, skip_existing)
+            _insert_record(connection, {**record, "skipped_existing": len(frame) - len(kept)})
             sql.bump(connection, layer, BATCH_TABLE)
         return written
 
@@ -357,6 +428,63 @@ class GeoPackageStore:
             connection.execute(f"UPDATE {sql.quote(BATCH_TABLE)} SET status = ? WHERE batch = ?", (status, batch))
             sql.bump(connection, BATCH_TABLE)
             return before, deleted
+
+    # ------------------------------------------------------------- named mappings
+
+    @_serialized
+    def put_mapping(self, name: str, layer: str, text: str, by: str) -> None:
+        """Keep the mapping JSON ``text`` under ``name``, created or replaced, in one transaction (store made if missing)."""
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError(f"name={name!r} must be a non-empty text")
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError(f"text={text!r} must be the mapping's JSON text")
+        if not self.exists():
+            self._create()
+        when = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        with self._transaction() as connection:
+            migrations.create_mappings_table(connection)
+            connection.execute(f"INSERT INTO {sql.quote(MAPPINGS_TABLE)} (name, layer, mapping, saved_by, saved_at) "
+                               "VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET layer = excluded.layer, "
+                               "mapping = excluded.mapping, saved_by = excluded.saved_by, saved_at = excluded.saved_at",
+                               (name, layer or "", text, by or "", when))
+            sql.bump(connection, MAPPINGS_TABLE)
+
+    @_serialized
+    def mapping_rows(self) -> list[Row]:
+        """Every named mapping (``name``, ``layer``, ``mapping``, ``saved_by``, ``saved_at``), by name."""
+        if not self.exists():
+            return []
+        self._ready()
+        with self._reading() as connection:
+            if not sql.table_exists(connection, MAPPINGS_TABLE):
+                return []
+            return sql.select_rows(connection, MAPPINGS_TABLE, MAPPING_COLUMNS, order="name")
+
+    # ------------------------------------------------------------- marks
+
+    @_serialized
+    def mark(self, key: str, value: str) -> None:
+        """Record ``key`` = ``value`` about the store's history in ``asmgeo_meta`` (one transaction; store made if missing)."""
+        if not isinstance(key, str) or not key.strip():
+            raise ValueError(f"key={key!r} must be a non-empty text")
+        if not self.exists():
+            self._create()
+        with self._transaction() as connection:
+            connection.execute(f"INSERT INTO {sql.quote(migrations.META)} (key, value) VALUES (?, ?) "
+                               "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                               (MARK_PREFIX + key, str(value)))
+            sql.bump(connection, migrations.META)
+
+    @_serialized
+    def marks(self) -> dict[str, str]:
+        """Every mark recorded with :meth:`mark` (empty for a missing store)."""
+        if not self.exists():
+            return {}
+        self._ready()
+        with self._reading() as connection:
+            found = connection.execute(f"SELECT key, value FROM {sql.quote(migrations.META)} "
+                                       "WHERE substr(key, 1, ?) = ? ORDER BY key", (len(MARK_PREFIX), MARK_PREFIX))
+            return {str(key)[len(MARK_PREFIX):]: str(value) for key, value in found.fetchall()}
 
     # ------------------------------------------------------------- ratings
 
@@ -605,18 +733,117 @@ def _create_batch_table(connection: sqlite3.Connection) -> None:
                                {c: "INTEGER" if c in INTEGER_COLUMNS else "TEXT" for c in BATCH_COLUMNS})
 
 
-def _duplicate_in(connection: sqlite3.Connection, layer: str, sha256: str) -> str | None:
-    """The earliest batch (not undone) of ``layer`` with ``sha256``."""
+def _duplicate_in(connection: sqlite3.Connection, layer: str, sha256: str, mapping_hash: str = "") -> str | None:
+    """The earliest batch (not undone) of ``layer`` with ``sha256`` imported through the mapping ``mapping_hash``."""
     if not sha256:
         return None
     row = connection.execute(f"SELECT batch FROM {sql.quote(BATCH_TABLE)} WHERE layer = ? AND sha256 = ? "
-                             "AND status != 'undone' ORDER BY fid LIMIT 1", (layer, sha256)).fetchone()
+                             "AND coalesce(mapping_hash, '') = ? AND status != ? ORDER BY fid LIMIT 1",
+                             (layer, sha256, mapping_hash, UNDONE)).fetchone()
     return None if row is None else str(row[0])
 
 
 def _insert_record(connection: sqlite3.Connection, record: Mapping[str, object]) -> None:
-    """The batch's row in ``asmgeo_batches``."""
-    sql.insert_rows(connection, BATCH_TABLE, [dict(record)], BATCH_COLUMNS)
+    """The batch's row in ``asmgeo_batches`` (text columns it does not give are '', counts 0)."""
+    row = {c: 0 if c in INTEGER_COLUMNS else "" for c in BATCH_COLUMNS} | {k: v for k, v in record.items() if v is not None}
+    sql.insert_rows(connection, BATCH_TABLE, [row], BATCH_COLUMNS)
+
+
+# ------------------------------------------------------------------ what a layer holds
+
+
+def _check_column(layer: str, column: str) -> None:
+    """Refuse a column that is no field, import column or batch column of ``layer``."""
+    if column not in (*layer_spec(layer).field_names, *import_columns(layer), BATCH_COLUMN, LICENCE_COLUMN):
+        raise ValueError(f"column={column!r} is not a column asmgeo writes in layer {layer!r}")
+
+
+def _wanted(values: Collection[object]) -> list[str]:
+    """The distinct non-empty texts of ``values``, in order."""
+    texts = (str(v).strip() for v in values if v is not None and not (isinstance(v, float) and np.isnan(v)))
+    return list(dict.fromkeys(v for v in texts if v))
+
+
+def _existing_in(connection: sqlite3.Connection, layer: str, column: str, values: list[str]) -> set[str]:
+    """Those of ``values`` in ``column`` of ``layer``, in rows of no batch or of a batch not undone (IN lists chunked)."""
+    if not values or not sql.table_exists(connection, layer):
+        return set()
+    columns = sql.table_columns(connection, layer)
+    if column not in columns:
+        return set()
+    alive = ""
+    if BATCH_COLUMN in columns and sql.table_exists(connection, BATCH_TABLE):
+        batch = sql.quote(BATCH_COLUMN)
+        alive = (f" AND ({batch} IS NULL OR {batch} = '' OR {batch} NOT IN "
+                 f"(SELECT batch FROM {sql.quote(BATCH_TABLE)} WHERE status = ?))")
+    found: set[str] = set()
+    for start in range(0, len(values), IN_CHUNK):
+        chunk = values[start:start + IN_CHUNK]
+        marks = ", ".join("?" for _ in chunk)
+        query = f"SELECT DISTINCT CAST({sql.quote(column)} AS TEXT) FROM {sql.quote(layer)} WHERE {sql.quote(column)} IN ({marks})"
+        found.update(str(v) for (v,) in connection.execute(query + alive, (*chunk, *((UNDONE,) if alive else ()))))
+    return found
+
+
+def _without_existing(connection: sqlite3.Connection, layer: str, frame: gpd.GeoDataFrame,
+                      column: str | None) -> gpd.GeoDataFrame:
+    """``frame`` without the rows whose non-empty ``column`` value the layer already holds (the column indexed)."""
+    if column is None or column not in frame.columns or frame.empty:
+        return frame
+    if column in sql.table_columns(connection, layer):
+        migrations.column_index(connection, layer, column)  # once per layer: later imports look up, not scan
+    values = frame[column].map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).strip())
+    stored = _existing_in(connection, layer, column, _wanted(values[values != ""]))
+    if not stored:
+        return frame
+    return frame[~values.isin(stored)]
+
+
+def _sources(connection: sqlite3.Connection, layer: str, meta_source: str, meta_licence: str) -> list[dict]:
+    """``{source, licence, features, synthetic}`` per distinct source and licence of ``layer``'s features.
+
+    A feature with no source takes ``meta_source``; one with no licence takes ``meta_licence`` when its
+    source is ``meta_source``, else ``''``. Most features first, then by source and licence.
+    """
+    columns = sql.table_columns(connection, layer)
+    source = "coalesce(nullif(trim(source), ''), ?)" if "source" in columns else "?"
+    fallback = f"CASE WHEN {source} = ? THEN ? ELSE '' END"
+    licence = f"coalesce({sql.quote(LICENCE_COLUMN)}, {fallback})" if LICENCE_COLUMN in columns else fallback
+    params = (meta_source, meta_source, meta_source, meta_licence)
+    rows = connection.execute(f"SELECT {source} AS s, {licence} AS l, count(*) AS n FROM {sql.quote(layer)} "
+                              "GROUP BY s, l ORDER BY n DESC, s, l", params).fetchall()
+    return [{"source": str(s or ""), "licence": str(lic or ""), "features": int(n), "synthetic": s == DEMO_SOURCE}
+            for s, lic, n in rows]
+
+
+def _joined(sources: list[dict], key: str) -> str:
+    """The distinct non-empty ``key`` values of ``sources`` joined with ``"; "``."""
+    return "; ".join(dict.fromkeys(str(s[key]) for s in sources if s[key]))
+
+
+def _reset_meta(connection: sqlite3.Connection, layer: str, removed: str, force: bool) -> bool:
+    """Make the layer's recorded source and licence those of its features (no record when none remain).
+
+    Done when ``force`` (rows were deleted) or when the record names ``removed``; True when done. The
+    record's status says it was made from the features, so it lends no source to a feature without one.
+    """
+    if not sql.table_exists(connection, META_TABLE):
+        return False
+    row = connection.execute(f"SELECT source, licence, status FROM {sql.quote(META_TABLE)} WHERE name = ?",
+                             (layer,)).fetchone()
+    meta_source, meta_licence, status = (str(v or "") for v in row) if row else ("", "", "")
+    if not force and meta_source != removed:
+        return False
+    if meta_source == removed or status == FROM_FEATURES:
+        meta_source, meta_licence = "", ""  # features with no source of their own no longer come from it
+    sources = _sources(connection, layer, meta_source, meta_licence)
+    connection.execute(f"DELETE FROM {sql.quote(META_TABLE)} WHERE name = ?", (layer,))
+    if sources:
+        sql.insert_rows(connection, META_TABLE, [{"name": layer, "source": _joined(sources, "source"),
+                                                  "licence": _joined(sources, "licence"), "year": "",
+                                                  "status": FROM_FEATURES}],
+                        META_COLUMNS)
+    return True
 
 
 # ------------------------------------------------------------------ slides table

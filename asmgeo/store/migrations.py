@@ -12,6 +12,11 @@ Steps:
 1. ``versions``: the hidden tables ``asmgeo_meta`` (schema version, the store's id) and
    ``asmgeo_table_versions`` (a version per table, for caching).
 2. ``batch_index``: an index on the ``batch`` column of every layer that has one (fast undo and review).
+3. ``named_mappings``: the hidden table ``asmgeo_mappings`` (a mapping of a file's columns kept under a
+   name: ``name`` primary key, ``layer``, ``mapping`` as JSON text, ``saved_by``, ``saved_at``), and the
+   columns ``mapping``, ``mapping_hash``, ``source``, ``licence`` and ``skipped_existing`` of the batch
+   table (``''`` / ``0`` for the batches imported before them); an index on the ``submission_id``
+   column of every layer that has one (records already stored are found without a scan).
 """
 
 from __future__ import annotations
@@ -21,7 +26,9 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from asmgeo.store.base import BATCH_COLUMN
+from asmgeo.schema import SUBMISSION_ID
+from asmgeo.store.base import BATCH_COLUMN, MAPPINGS_TABLE
+from asmgeo.store.batches import BATCH_TABLE, STEP3_BATCH_COLUMNS
 from asmgeo.store.gpkg_sql import VERSIONS_TABLE, quote, table_columns, table_exists
 
 META = "asmgeo_meta"  # hidden (not in gpkg_contents): key → value
@@ -53,13 +60,39 @@ def _batch_index(connection: sqlite3.Connection) -> None:
 
 def batch_index(connection: sqlite3.Connection, table: str) -> None:
     """An index on ``table``'s batch column (unless there is one)."""
-    connection.execute(f"CREATE INDEX IF NOT EXISTS {quote(f'asmgeo_{table}_{BATCH_COLUMN}')} "
-                       f"ON {quote(table)} ({quote(BATCH_COLUMN)})")
+    column_index(connection, table, BATCH_COLUMN)
+
+
+def column_index(connection: sqlite3.Connection, table: str, column: str) -> None:
+    """An index ``asmgeo_<table>_<column>`` on ``column`` of ``table`` (unless there is one)."""
+    connection.execute(f"CREATE INDEX IF NOT EXISTS {quote(f'asmgeo_{table}_{column}')} ON {quote(table)} ({quote(column)})")
+
+
+def _named_mappings(connection: sqlite3.Connection) -> None:
+    create_mappings_table(connection)
+    for (table,) in connection.execute("SELECT table_name FROM gpkg_contents WHERE data_type = 'features'").fetchall():
+        if table_exists(connection, table) and SUBMISSION_ID in table_columns(connection, table):
+            column_index(connection, table, SUBMISSION_ID)
+    if table_exists(connection, BATCH_TABLE):
+        present = {name.lower() for name in table_columns(connection, BATCH_TABLE)}
+        for column, kind in STEP3_BATCH_COLUMNS.items():
+            if column.lower() not in present:
+                default = "0" if kind == "INTEGER" else "''"
+                connection.execute(f"ALTER TABLE {quote(BATCH_TABLE)} ADD COLUMN {quote(column)} {kind} "
+                                   f"NOT NULL DEFAULT {default}")
+
+
+def create_mappings_table(connection: sqlite3.Connection) -> None:
+    """The hidden table of named mappings (unless there is one)."""
+    connection.execute(f"CREATE TABLE IF NOT EXISTS {quote(MAPPINGS_TABLE)} (name TEXT PRIMARY KEY NOT NULL, "
+                       "layer TEXT NOT NULL DEFAULT '', mapping TEXT NOT NULL, saved_by TEXT NOT NULL DEFAULT '', "
+                       "saved_at TEXT NOT NULL DEFAULT '')")
 
 
 STEPS: tuple[Step, ...] = (
     Step(1, "versions", _versions),
     Step(2, "batch_index", _batch_index),
+    Step(3, "named_mappings", _named_mappings),
 )
 CURRENT = STEPS[-1].number
 
