@@ -1,4 +1,5 @@
-"""Upload: validate a field-data file, see what was accepted and rejected and why, commit it, review batches."""
+"""Upload: validate a field-data file, map its columns to our fields, see what was accepted and rejected and why,
+commit it with its source and licence, review batches."""
 
 import streamlit as st
 
@@ -22,19 +23,8 @@ layer = layer_column.selectbox(t("upload.layer", L), upload_flow.LAYERS, key=key
 who_column.text_input(t("upload.who", L), key=keys.UPLOAD_WHO, max_chars=80)
 upload = file_uploader(t("upload.file", L), L, type=upload_flow.FILE_TYPES, key=keys.UPLOAD_FILE)
 
-if upload is not None:
-    with errors_shown():
-        busy = t("upload.validating", L, file=upload.name)
-        bar = st.progress(0.0, text=busy)
-        report = upload_flow.cached_report(upload.name, upload.getvalue(), layer, L,
-                                           progress=lambda f: bar.progress(min(max(float(f), 0.0), 1.0), text=busy))
-        bar.empty()
-    upload_sections.counts(report, L)
-    upload_sections.issues(report, L)
-    with errors_shown():
-        upload_sections.preview(report, L)
-        upload_sections.downloads(report, L)
-    upload_sections.commit_box(report, L)
+if upload is not None:  # its layer (a file with several), the mapping step, the report as mapped, the commit box
+    upload_sections.uploaded_file(upload.name, upload.getvalue(), layer, L)
 
 st.divider()
 with errors_shown():

@@ -19,7 +19,8 @@ from asmgeo.i18n import date, number
 from asmgeo.ingest.validate import EXIT_FILE
 from asmgeo.maps import popups, upload_map
 from asmgeo.store import batches
-from ui import data, upload_flow
+from ui import data, upload_flow, upload_mapping
+from ui import state as keys
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 APP = REPO_ROOT / "app.py"
@@ -318,3 +319,255 @@ def test_a_failed_action_is_worded_for_the_reader(store):
     with pytest.raises(batches.BatchError) as caught:
         upload_flow.undo(batch)
     assert upload_flow.error_text(caught.value, "en") == f"Batch {batch} is already undone."
+
+
+# --------------------------------------------------------------- the mapping step (issue 11)
+
+SURVEY_HEADER = "point_id,metal,visited,lon,lat,team\n"
+SURVEY_ROWS = ["P-001,oro,2024-03-15,-12.18,12.55,north", "P-002,aurum,2024-03-16,-12.10,13.20,north",
+               "P-003,cobre,2024-03-17,-12.35,13.05,south"]
+MAPPED = {"site_id": "point_id", "commodity": "metal", "survey_date": "visited"}
+
+
+def _survey(folder: Path, rows: list[str] = SURVEY_ROWS, name: str = "survey.csv") -> Path:
+    """A CSV whose columns are none of our names (point_id, metal, visited) and one value we do not know (aurum)."""
+    path = folder / name
+    path.write_text(SURVEY_HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def _file_screen(path: str, layer: str, lang: str) -> None:
+    """What the upload page shows once a file is uploaded (AppTest cannot drive the file uploader)."""
+    from pathlib import Path
+
+    from ui import upload_sections
+
+    upload_sections.uploaded_file(Path(path).name, Path(path).read_bytes(), layer, lang)
+
+
+def _screen(path: Path, layer: str = "sites", lang: str = "en") -> AppTest:
+    at = AppTest.from_function(_file_screen, args=(str(path), layer, lang), default_timeout=RUN_TIMEOUT_S)
+    at.run()
+    _no_exception(at)
+    return at
+
+
+def _ident(path: Path, layer: str = "sites", source_layer: str | None = None) -> str:
+    import hashlib
+
+    return upload_mapping.step_id(hashlib.sha256(path.read_bytes()).hexdigest(), layer, source_layer)
+
+
+def _field_box(at: AppTest, path: Path, field: str, source_layer: str | None = None):
+    return at.selectbox(key=upload_mapping.widget_key(keys.UPLOAD_MAP_FIELD, _ident(path, "sites", source_layer), field))
+
+
+def _report(at: AppTest):
+    (report,) = at.session_state[keys.UPLOAD_REPORTS].values()
+    return report
+
+
+def _metrics(at: AppTest) -> list[str]:
+    return [m.value for m in at.metric]
+
+
+def _texts(elements) -> str:
+    return "\n".join(str(e.value).replace("\\", "") for e in elements)  # Markdown escapes of data undone
+
+
+def test_mapping_chosen_on_the_page_changes_the_report(store, tmp_path):
+    path = _survey(tmp_path)
+    at = _screen(path)
+    assert _metrics(at) == ["3", "0", "3"]
+    errors = _texts(at.error)
+    assert "required field site_id: this rejects 3 features" in errors
+    assert "Columns that could hold it: point_id (e.g. P-001, P-002, P-003)" in errors
+    assert errors.count("site_id") == 1  # one cause, said once for the file
+    assert not at.dataframe  # no feature has an issue of its own
+    box = _field_box(at, path, "site_id")
+    assert box.value == upload_mapping.NO_COLUMN and box.options[0].startswith("point_id, proposed (e.g. P-001")
+    for field, column in MAPPED.items():
+        _field_box(at, path, field).select(column).run()
+        _no_exception(at)
+    assert _metrics(at) == ["3", "2", "1"]  # aurum is no commodity we know
+    report = _report(at)
+    assert {name: list(cols) for name, cols in report.mapping.columns.items()} == {f: [c] for f, c in MAPPED.items()}
+    assert "Columns kept with each feature but not published: team" in _texts(at.info)
+    value_box = at.selectbox(key=upload_mapping.value_key(_ident(path), "commodity", "aurum"))
+    assert value_box.value == upload_mapping.KEEP and "gold" in value_box.options[1]
+    value_box.select("gold").run()
+    _no_exception(at)
+    assert _metrics(at) == ["3", "3", "0"] and not at.error
+    assert dict(_report(at).mapping.values["commodity"]) == {"aurum": "gold"}
+    assert list(_report(at).accepted["commodity"]) == ["gold", "gold", "copper"]
+
+
+def test_a_constant_and_generated_ids_fill_the_fields(store, tmp_path):
+    path = _survey(tmp_path)
+    at = _screen(path)
+    _field_box(at, path, "survey_date").select("visited").run()
+    _field_box(at, path, "commodity").select(upload_mapping.CONSTANT).run()
+    ident = _ident(path)
+    constant = at.selectbox(key=upload_mapping.widget_key(keys.UPLOAD_MAP_CONSTANT, ident, "commodity"))
+    assert constant.value == "gold" and constant.options[0] == "Gold (gold)"
+    at.checkbox(key=upload_mapping.widget_key(keys.UPLOAD_MAP_IDS, ident)).check().run()
+    _no_exception(at)
+    report = _report(at)
+    assert _metrics(at) == ["3", "3", "0"], _texts(at.error)
+    assert dict(report.mapping.constants) == {"commodity": "gold"} and report.mapping.generate_ids
+    assert report.accepted["site_id"].str.match(r"^G-[0-9a-f]{12}$").all()
+
+
+def test_a_constant_the_field_cannot_hold_is_said_and_left_out(store, tmp_path):
+    path = _survey(tmp_path)
+    at = _screen(path)
+    _field_box(at, path, "survey_date").select(upload_mapping.CONSTANT).run()
+    at.text_input(key=upload_mapping.widget_key(keys.UPLOAD_MAP_CONSTANT, _ident(path), "survey_date")).input(
+        "someday").run()
+    _no_exception(at)
+    assert "someday" in _texts(at.warning)
+    assert _report(at).mapping is None  # nothing else was mapped: validation alone
+
+
+def test_ambiguous_dates_get_a_day_or_month_first_box(store, tmp_path):
+    path = tmp_path / "dates.csv"
+    path.write_text("site_id,commodity,fecha,lon,lat\nD-1,gold,03/04/2024,-12.18,12.55\n"
+                    "D-2,gold,04/03/2024,-12.10,13.20\n", encoding="utf-8")
+    at = _screen(path)
+    assert _metrics(at) == ["2", "0", "2"]
+    assert "The dates of survey_date could be day first or month first: this rejects 2 features" in _texts(at.error)
+    box = at.selectbox(key=upload_mapping.widget_key(keys.UPLOAD_MAP_DATES, _ident(path)))
+    assert box.options == ["Not said (those dates are rejected)", "Day first (%d/%m/%Y)", "Month first (%m/%d/%Y)"]
+    box.select("%d/%m/%Y").run()
+    _no_exception(at)
+    assert _metrics(at) == ["2", "2", "0"]
+    assert [d.strftime("%Y-%m-%d") for d in _report(at).accepted["survey_date"]] == ["2024-04-03", "2024-03-04"]
+    assert at.selectbox(key=box.key).value == "%d/%m/%Y"  # the box stays although the dates now read
+
+
+def test_a_saved_mapping_is_listed_and_fills_the_step_for_the_next_file(store, tmp_path):
+    first = _survey(tmp_path)
+    at = _screen(first)
+    assert not [s for s in at.selectbox if s.key.startswith(keys.UPLOAD_MAP_SAVED)]  # nothing saved yet
+    for field, column in MAPPED.items():
+        _field_box(at, first, field).select(column).run()
+    at.selectbox(key=upload_mapping.value_key(_ident(first), "commodity", "aurum")).select("gold").run()
+    at.text_input(key=upload_mapping.widget_key(keys.UPLOAD_MAP_NAME, _ident(first))).input("kobo form A").run()
+    next(b for b in at.button if b.label == "Save mapping").click().run()
+    _no_exception(at)
+    assert "Mapping saved as kobo form A" in _texts(at.success)
+    assert upload_mapping.saved_names("sites") == ["kobo form A"]
+    assert upload_mapping.saved_names("tailings") == []
+
+    second = _survey(tmp_path, ["Q-1,aurum,2024-05-01,-12.2,12.6,east", "Q-2,oro,2024-05-02,-12.3,12.7,west"],
+                     name="survey_2.csv")
+    at = _screen(second)
+    assert _metrics(at) == ["2", "0", "2"]
+    picker = at.selectbox(key=upload_mapping.widget_key(keys.UPLOAD_MAP_SAVED, _ident(second)))
+    assert picker.options == ["— none —", "kobo form A"]
+    picker.select("kobo form A").run()
+    _no_exception(at)
+    assert "Mapping kobo form A filled in." in _texts(at.success)
+    assert [_field_box(at, second, f).value for f in MAPPED] == list(MAPPED.values())
+    assert _metrics(at) == ["2", "2", "0"]
+    assert list(_report(at).accepted["site_id"]) == ["Q-1", "Q-2"]
+
+
+def test_widgets_and_mapping_say_the_same(tmp_path):
+    from asmgeo.ingest.mapping import Mapping
+
+    path = _survey(tmp_path)
+    step = upload_mapping.read_step(path.name, path.read_bytes(), "sites", None, "en")
+    assert step.proposals.columns == ("point_id", "metal", "visited", "team")
+    mapping = Mapping(layer="sites", columns={"site_id": ["point_id"], "commodity": ["metal", "other"]},
+                      constants={"survey_date": "2024-05"}, values={"commodity": {"aurum": "gold"}},
+                      generate_ids=True, date_format="%d.%m.%Y")
+    state, dropped = upload_mapping.state_from_mapping(mapping, step)
+    assert dropped == []
+    unknown = {"commodity": ("aurum",)}
+    dates = {"survey_date": ("%d/%m/%Y", "%m/%d/%Y")}
+    again, refused = upload_mapping.mapping_from_state(state, step, unknown, dates, None)
+    assert refused == []
+    assert again.to_json() == {**mapping.to_json(), "columns": {"site_id": ["point_id"], "commodity": ["metal"]}}
+    absent = Mapping(layer="sites", columns={"site_id": ["code"]})
+    _, dropped = upload_mapping.state_from_mapping(absent, step)
+    assert dropped == ["The mapping reads site_id from code, which this file lacks; site_id is read as found."]
+    assert upload_mapping.mapping_from_state({}, step, {}, {}, None)[0].is_empty  # untouched: validation alone
+
+
+def test_a_file_with_several_layers_gets_a_picker(store, tmp_path):
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    path = tmp_path / "survey.gpkg"
+    for name, count in (("north", 2), ("south", 1)):
+        gpd.GeoDataFrame({"site_id": [f"{name}-{i}" for i in range(count)], "commodity": ["gold"] * count,
+                          "survey_date": ["2024-03-15"] * count},
+                         geometry=[Point(-12.18 + i / 10, 12.55) for i in range(count)],
+                         crs="EPSG:4326").to_file(path, layer=name, driver="GPKG")
+    at = _screen(path)
+    import hashlib
+
+    key = upload_mapping.widget_key(keys.UPLOAD_SOURCE_LAYER, hashlib.sha256(path.read_bytes()).hexdigest()[:12])
+    picker = at.selectbox(key=key)
+    assert picker.options == ["north", "south"] and picker.value == "north"
+    assert _metrics(at) == ["2", "2", "0"] and _report(at).mapping.source_layer == "north"
+    picker.select("south").run()
+    _no_exception(at)
+    assert _metrics(at) == ["1", "1", "0"] and _report(at).mapping.source_layer == "south"
+    assert list(_report(at).accepted["site_id"]) == ["south-0"]
+
+
+def test_kml_folders_can_all_be_read_or_one(store):
+    import hashlib
+
+    path = UPLOADS / "sites.kml"
+    at = _screen(path)
+    key = upload_mapping.widget_key(keys.UPLOAD_SOURCE_LAYER, hashlib.sha256(path.read_bytes()).hexdigest()[:12])
+    picker = at.selectbox(key=key)
+    assert picker.options == ["All folders, in order", "Bantaco", "Sabodala"] and picker.label.startswith("Folder")
+    everything = _report(at).features
+    picker.select("Bantaco").run()
+    _no_exception(at)
+    assert _report(at).features == 1 < everything
+
+
+def test_the_count_a_file_level_cause_rejects_is_shown_in_the_readers_numbers(store, tmp_path):
+    path = tmp_path / "many.csv"
+    rows = [f"M-{i},2024-03-15,-12.{i % 90 + 10},12.55" for i in range(1234)]
+    path.write_text("site_id,survey_date,lon,lat\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    at = _screen(path, lang="fr")
+    assert _metrics(at)[2] == number(1234, "fr")
+    errors = _texts(at.error)
+    assert f"cela rejette {number(1234, 'fr')} entités" in errors and errors.count("commodity") == 1
+    frame = upload_flow.issues_frame(_report(at), "fr")
+    assert frame.iloc[0]["Entités rejetées"] == 1234 and len(frame) == 1
+
+
+def test_commit_keeps_the_source_and_licence_and_the_review_shows_kept_columns(store, tmp_path):
+    from asmgeo.ingest.mapping import Mapping
+
+    path = _survey(tmp_path)
+    mapping = Mapping(layer="sites", columns={f: [c] for f, c in MAPPED.items()},
+                      values={"commodity": {"aurum": "gold"}})
+    report = upload_flow.validate_path(path, "sites", mapping=mapping)
+    kind, text = upload_flow.commit(report, "tester", strict=False, source="Ministry survey 2024", licence="CC BY 4.0")
+    assert kind == "success", text
+    batch = batches.list_batches(store)["batch"].iloc[0]
+    features = upload_flow.batch_features(batch)["sites"]
+    assert set(features["source"]) == {"Ministry survey 2024"}
+    extra = upload_flow.extra_frame(features, "sites")
+    assert list(extra.columns) == ["site_id", "team"] and list(extra["team"]) == ["north", "north", "south"]
+    at = _page(store)
+    tables = [d.value for d in at.dataframe]
+    assert any(list(t.columns) == ["site_id", "team"] for t in tables)
+    assert any("Columns kept but not published" in str(m.value) for m in at.markdown)
+
+
+def test_skipped_records_are_said_in_the_commit_message(store, monkeypatch):
+    from asmgeo.ingest.commit import ImportResult
+
+    report = upload_flow.validate_path(UPLOADS / "sites.geojson", "sites")
+    monkeypatch.setattr(upload_flow, "import_report", lambda *a, **k: ImportResult("B1", 2, skipped_existing=2))
+    kind, text = upload_flow.commit(report, "", strict=False)
+    assert kind == "success" and text.endswith("2 record(s) already in the store were skipped.")

@@ -46,6 +46,19 @@ UPLOAD_MESSAGE = "upload.message"  # (kind, text) left by a commit/approve/undo 
 UPLOAD_BATCH = "upload.batch"
 UPLOAD_MAP = "upload.map"
 UPLOAD_BATCH_MAP = "upload.batch_map"  # the map of the batch under review
+UPLOAD_SOURCE = "upload.source"  # provenance given before committing
+UPLOAD_LICENCE = "upload.licence"
+UPLOAD_FILES = "upload.files"  # {(sha256, layer, source layer, lang): (layers, RawFeatures, Proposals)}: one file
+# The mapping step's widgets; each key is followed by ".<file>.<layer>" (ui.upload_mapping.step_id) and more.
+UPLOAD_SOURCE_LAYER = "upload.source_layer"  # followed by ".<file>" only: the layer is not chosen yet
+UPLOAD_MAP_FIELD = "upload.map_field"  # ".<field>": the column (or a constant, or nothing) a field comes from
+UPLOAD_MAP_CONSTANT = "upload.map_constant"  # ".<field>": the value for every feature that has none
+UPLOAD_MAP_VALUE = "upload.map_value"  # ".<field>.<digest of the value>": what a value we do not know stands for
+UPLOAD_MAP_IDS = "upload.map_generate_ids"
+UPLOAD_MAP_DATES = "upload.map_date_format"
+UPLOAD_MAP_SAVED = "upload.map_saved"  # the saved mapping picked to fill the step
+UPLOAD_MAP_NAME = "upload.map_name"  # the name to save the mapping under
+UPLOAD_MAP_MESSAGE = "upload.map_message"  # (kind, text) left by the save or pick callback
 
 # Workshop page
 WORKSHOP_INIT = "workshop.initialised"

@@ -7,6 +7,7 @@ the ``on_*`` callbacks wrap them for the page's buttons and leave a message for 
 from __future__ import annotations
 
 import hashlib
+import json
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -17,8 +18,10 @@ import streamlit as st
 
 from asmgeo.i18n import date, number, t
 from asmgeo.ingest.commit import import_report
-from asmgeo.ingest.validate import EXIT_FILE, Report, validate_file
+from asmgeo.ingest.mapping import Mapping
+from asmgeo.ingest.validate import EXIT_FILE, Report, validate_file, with_provenance
 from asmgeo.outputs.export import CSV_ENCODING
+from asmgeo.schema import EXTRA, ID_FIELDS
 from asmgeo.store import batches
 from ui import data, feedback
 from ui import state as keys
@@ -31,29 +34,30 @@ STATUS_KEYS = {batches.PENDING: "upload.status_pending", batches.APPROVED: "uplo
 
 
 def validate_path(path: Path | str, layer: str, lang: str = "en",
-                  progress: Callable[[float], None] | None = None) -> Report:
-    """Validate the file at ``path`` for ``layer`` against the full-resolution countries."""
-    return validate_file(Path(path), layer, data.full_countries(), progress=progress, lang=lang)
+                  progress: Callable[[float], None] | None = None, mapping: Mapping | None = None) -> Report:
+    """Validate the file at ``path`` for ``layer`` (through ``mapping``) against the full-resolution countries."""
+    return validate_file(Path(path), layer, data.full_countries(), progress=progress, lang=lang, mapping=mapping)
 
 
 def validate_bytes(name: str, content: bytes, layer: str, lang: str = "en",
-                   progress: Callable[[float], None] | None = None) -> Report:
+                   progress: Callable[[float], None] | None = None, mapping: Mapping | None = None) -> Report:
     """Write ``content`` to a temp file keeping the upload's name (its suffix picks the reader) and validate it."""
     safe_name = Path(name).name or "upload"
     with tempfile.TemporaryDirectory(prefix="asmgeo-upload-") as folder:
         path = Path(folder) / safe_name
         path.write_bytes(content)
-        return validate_path(path, layer, lang, progress)
+        return validate_path(path, layer, lang, progress, mapping)
 
 
 def cached_report(name: str, content: bytes, layer: str, lang: str,
-                  progress: Callable[[float], None] | None = None) -> Report:
-    """The report of this upload, validated once per (sha256, layer, language) in the session."""
+                  progress: Callable[[float], None] | None = None, mapping: Mapping | None = None) -> Report:
+    """The report of this upload, validated once per (sha256, layer, language, mapping) in the session."""
+    mapping = None if mapping is None or mapping.is_empty else mapping
     reports = st.session_state.setdefault(keys.UPLOAD_REPORTS, {})
-    key = (hashlib.sha256(content).hexdigest(), layer, lang)
+    key = (hashlib.sha256(content).hexdigest(), layer, lang, mapping.to_text() if mapping is not None else "")
     if key not in reports:
-        reports.clear()  # keep one report: a session holds at most the file in front of it
-        reports[key] = validate_bytes(name, content, layer, lang, progress)
+        reports.clear()  # keep one report: a session holds at most the file in front of it, as mapped now
+        reports[key] = validate_bytes(name, content, layer, lang, progress, mapping)
     return reports[key]
 
 
@@ -62,13 +66,64 @@ def can_commit(report: Report) -> bool:
     return report.exit_code != EXIT_FILE and report.accepted_count > 0
 
 
-def issues_frame(report: Report, lang: str = "en") -> pd.DataFrame:
-    """One row per issue; the feature number is the 0-based index of the JSON report and the messages."""
-    rows = [{"feature": i.feature, "field": i.field or "", "severity": t(f"upload.severity_{i.severity}", lang),
-             "code": i.code, "message": i.message} for i in report.issues]
-    frame = pd.DataFrame(rows, columns=["feature", "field", "severity", "code", "message"])
+def issues_frame(report: Report, lang: str = "en", file_level: bool = True) -> pd.DataFrame:
+    """One row per issue (``file_level=False``: per feature only); the feature number is the 0-based index of
+    the JSON report and the messages; ``count`` is how many features a file-level cause rejects."""
+    rows = [{"feature": i.feature, "count": i.count, "field": i.field or "",
+             "severity": t(f"upload.severity_{i.severity}", lang), "code": i.code, "message": i.message}
+            for i in report.issues if file_level or i.feature is not None]
+    frame = pd.DataFrame(rows, columns=["feature", "count", "field", "severity", "code", "message"])
     frame["feature"] = frame["feature"].astype("Int64")
+    frame["count"] = frame["count"].astype("Int64")
+    if not file_level:
+        frame = frame.drop(columns="count")
     return frame.rename(columns={c: t(f"upload.col_{c}", lang) for c in frame.columns})
+
+
+def file_notes(report: Report, candidates: dict[str, list[tuple[str, tuple[str, ...]]]] | None = None,
+               lang: str = "en") -> list[tuple[str, str]]:
+    """Each file-level issue said once as (kind, text): a cause that rejects features with its count and the
+    columns that could hold the field; the error that stopped the file and the extra columns are said elsewhere."""
+    notes = []
+    for issue in report.issues:
+        if issue.feature is not None or issue is report.file_error or issue.code == "unused_columns":
+            continue
+        if issue.code == "missing_column":
+            found = (candidates or {}).get(issue.field or "", [])
+            listed = "; ".join(t("upload.candidate", lang, column=c, samples=", ".join(s) or "-") for c, s in found)
+            text = t("upload.missing_column", lang, field=issue.field, count=number(issue.count or 0, lang))
+            text += " " + (t("upload.candidates", lang, columns=listed) if listed else t("upload.no_candidates", lang))
+        elif issue.code == "ambiguous_dates":
+            text = t("upload.ambiguous_dates", lang, field=issue.field, count=number(issue.count or 0, lang))
+        else:
+            text = issue.message
+        notes.append(("error" if issue.severity == "error" else "warning", text))
+    if any(i.code == "unused_columns" for i in report.issues) and not kept_columns(report.accepted):
+        notes += [("warning", i.message) for i in report.issues if i.code == "unused_columns"]
+    return notes
+
+
+def kept_columns(features: pd.DataFrame, order: tuple[str, ...] = ()) -> list[str]:
+    """The columns kept with the features as extra attributes (not published), in ``order`` then as met."""
+    if EXTRA not in features.columns:
+        return []
+    found: dict[str, None] = {}
+    for text in features[EXTRA].dropna():
+        found.update(dict.fromkeys(json.loads(text)))
+    return sorted(found, key=lambda c: (order.index(c) if c in order else len(order), list(found).index(c)))
+
+
+def extra_frame(features: pd.DataFrame, layer: str) -> pd.DataFrame:
+    """The features' id and their extra attributes, one column each (empty when they have none)."""
+    columns = kept_columns(features)
+    if not columns:
+        return pd.DataFrame()
+    id_field = ID_FIELDS.get(layer)
+    held = [json.loads(text) if isinstance(text, str) else {} for text in features[EXTRA]]
+    frame = pd.DataFrame({c: [row.get(c) for row in held] for c in columns}, dtype="str")
+    if id_field in features.columns:
+        frame.insert(0, id_field, features[id_field].astype("str").to_numpy())
+    return frame
 
 
 def issues_csv(report: Report, lang: str = "en") -> bytes:
@@ -76,15 +131,20 @@ def issues_csv(report: Report, lang: str = "en") -> bytes:
     return issues_frame(report, lang).to_csv(index=False, lineterminator="\r\n").encode(CSV_ENCODING)
 
 
-def commit(report: Report, who: str, strict: bool, lang: str = "en") -> tuple[str, str]:
-    """Import the accepted features as a pending batch; returns (kind, message) for the screen."""
+def commit(report: Report, who: str, strict: bool, lang: str = "en", source: str = "",
+           licence: str = "") -> tuple[str, str]:
+    """Import the accepted features (with the source and licence given) as a pending batch; (kind, message)."""
+    report = with_provenance(report, source, licence)
     result = import_report(data.store(), report, by=who.strip() or None, strict=strict)
     layer = layer_name(report.layer, lang)
+    skipped = (" " + t("upload.skipped_existing", lang, count=number(result.skipped_existing, lang))
+               if result.skipped_existing else "")
     if result.duplicate_of is not None:
         return "warning", t("upload.duplicate", lang, layer=layer, batch=result.duplicate_of)
     if result.batch is None:
-        return "warning", t("upload.nothing_written", lang)
-    return "success", t("upload.committed", lang, batch=result.batch, written=number(result.written, lang), layer=layer)
+        return "warning", t("upload.nothing_written", lang) + skipped
+    return "success", t("upload.committed", lang, batch=result.batch, written=number(result.written, lang),
+                        layer=layer) + skipped
 
 
 def approve(batch: str, lang: str = "en") -> tuple[str, str]:
@@ -177,10 +237,13 @@ def _leave(function: Callable[..., tuple[str, str]], *args) -> None:
 
 
 def on_commit(report: Report, lang: str) -> None:
-    """Commit button: import with the name and strict box as they are now."""
+    """Commit button: import with the name, the strict box, the source and the licence as they are now."""
     who = str(st.session_state.get(keys.UPLOAD_WHO, ""))
     strict = bool(st.session_state.get(keys.UPLOAD_STRICT, False))
-    _leave(commit, report, who, strict, lang)
+    source = str(st.session_state.get(keys.UPLOAD_SOURCE, "") or "")
+    licence = str(st.session_state.get(keys.UPLOAD_LICENCE, "") or "")
+    feedback.keep_outcome(keys.UPLOAD_MESSAGE, lambda: commit(report, who, strict, lang, source, licence), lang,
+                          describe=error_text)
 
 
 def on_approve(lang: str) -> None:

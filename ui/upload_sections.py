@@ -10,11 +10,34 @@ from asmgeo.ingest.validate import Report
 from asmgeo.maps import upload_map
 from asmgeo.outputs import export
 from asmgeo.store import batches as batch_records
-from ui import data, explorer_data, upload_flow
+from ui import data, explorer_data, upload_flow, upload_mapping
 from ui import state as keys
-from ui.feedback import plain
+from ui.feedback import errors_shown, plain
 
 MAP_HEIGHT = 420
+
+
+def uploaded_file(name: str, content: bytes, layer: str, lang: str) -> None:
+    """A file in front of the user: the layer of the file to read (when it has several), the mapping step, the
+    report as mapped (counts, issues, preview, downloads) and the commit box."""
+    with errors_shown():
+        source_layer = upload_mapping.source_layer_picker(name, content, lang)
+        step = upload_mapping.file_step(name, content, layer, source_layer, lang)
+        if step is not None:
+            mapping = upload_mapping.mapping_step(step, source_layer, lang)
+        else:  # a file that cannot be read: the report says why
+            mapping = upload_mapping.bare(layer, source_layer)
+        busy = t("upload.validating", lang, file=name)
+        bar = st.progress(0.0, text=busy)
+        report = upload_flow.cached_report(name, content, layer, lang, mapping=mapping,
+                                           progress=lambda f: bar.progress(min(max(float(f), 0.0), 1.0), text=busy))
+        bar.empty()
+    counts(report, lang)
+    issues(report, lang, *upload_mapping.report_context(step))
+    with errors_shown():
+        preview(report, lang)
+        downloads(report, lang)
+    commit_box(report, lang)
 
 
 def counts(report: Report, lang: str) -> None:
@@ -28,13 +51,21 @@ def counts(report: Report, lang: str) -> None:
         st.error(t("upload.file_error", lang, message=plain(report.file_error.message)))
 
 
-def issues(report: Report, lang: str) -> None:
-    """The issues as a sortable table."""
+def issues(report: Report, lang: str, candidates: dict | None = None, columns: tuple[str, ...] = ()) -> None:
+    """Each cause shared by the file said once (with the features it rejects and the columns that could hold a
+    missing field), the columns kept but not published, then the issues of single features as a sortable table."""
     st.markdown(f"**{t('upload.issues', lang)}**")
     if not report.issues:
         st.success(t("upload.no_issues", lang))
         return
-    st.dataframe(upload_flow.issues_frame(report, lang), hide_index=True, use_container_width=True)
+    for kind, text in upload_flow.file_notes(report, candidates, lang):
+        getattr(st, kind)(plain(text))
+    kept = upload_flow.kept_columns(report.accepted, columns)
+    if kept:
+        st.info(t("upload.kept_columns", lang, columns=plain(", ".join(kept))))
+    frame = upload_flow.issues_frame(report, lang, file_level=False)
+    if not frame.empty:
+        st.dataframe(frame, hide_index=True, use_container_width=True)
 
 
 def preview(report: Report, lang: str) -> None:
@@ -63,7 +94,13 @@ def downloads(report: Report, lang: str) -> None:
 
 
 def commit_box(report: Report, lang: str) -> None:
-    """The strict box and the Commit button (disabled when the file is unusable or nothing was accepted)."""
+    """Source and licence, the strict box and the Commit button (disabled when the file is unusable or nothing
+    was accepted)."""
+    source, licence = st.columns(2)
+    source.text_input(t("upload.source", lang), key=keys.UPLOAD_SOURCE, max_chars=200,
+                      help=t("upload.source_help", lang))
+    licence.text_input(t("upload.licence", lang), key=keys.UPLOAD_LICENCE, max_chars=200,
+                       help=t("upload.licence_help", lang))
     st.checkbox(t("upload.strict", lang), key=keys.UPLOAD_STRICT)
     st.button(t("upload.commit", lang), type="primary", disabled=not upload_flow.can_commit(report),
               help=t("upload.commit_help", lang), on_click=upload_flow.on_commit, args=(report, lang))
@@ -101,6 +138,18 @@ def review(record, lang: str) -> None:
         st.button(t("upload.approve", lang), disabled=not pending, on_click=upload_flow.on_approve, args=(lang,),
                   type="primary", use_container_width=True)
         st.button(t("upload.undo", lang), on_click=upload_flow.on_undo, args=(lang,), use_container_width=True)
+    extra(features, lang)
+
+
+def extra(features: dict, lang: str) -> None:
+    """The batch's columns kept with each feature but not published, for the local reviewer (values are data)."""
+    for layer, frame in features.items():
+        table = upload_flow.extra_frame(frame, layer)
+        if table.empty:
+            continue
+        st.markdown(f"**{t('upload.review_kept', lang)}**")
+        st.caption(t("upload.review_kept_help", lang))
+        st.dataframe(table, hide_index=True, use_container_width=True)
 
 
 def review_map(features: dict, record, lang: str) -> None:
