@@ -282,6 +282,7 @@ def test_batch_record_and_list_are_localised(store):
 
 def test_every_key_built_from_data_exists():
     from asmgeo.i18n import t
+    from asmgeo.schema import layer_spec
 
     for status in (batches.PENDING, batches.APPROVED, batches.UNDONE):
         assert upload_flow.status_name(status, "en") == t(upload_flow.STATUS_KEYS[status])
@@ -293,6 +294,9 @@ def test_every_key_built_from_data_exists():
         t(f"upload.batch_{column}")
     for layer in upload_flow.LAYERS:
         assert upload_flow.layer_name(layer, "en") == t(f"map.layer.{layer}")
+        for field in layer_spec(layer).fields:  # a category field gets a box of its values, the others a hint
+            if field.kind != "category":
+                t(f"upload.map_constant_hint_{field.kind}")
 
 
 def test_review_shows_the_chosen_pending_batch(store):
@@ -571,3 +575,22 @@ def test_skipped_records_are_said_in_the_commit_message(store, monkeypatch):
     monkeypatch.setattr(upload_flow, "import_report", lambda *a, **k: ImportResult("B1", 2, skipped_existing=2))
     kind, text = upload_flow.commit(report, "", strict=False)
     assert kind == "success" and text.endswith("2 record(s) already in the store were skipped.")
+
+
+def test_a_picked_mapping_keeps_what_this_file_shows_no_box_for(tmp_path):
+    from asmgeo.ingest.mapping import Mapping
+
+    path = _survey(tmp_path, ["P-9,oro,2024-03-15,-12.18,12.55,north"])  # no aurum, ISO dates
+    step = upload_mapping.read_step(path.name, path.read_bytes(), "sites", None, "en")
+    saved = Mapping(layer="sites", columns={"site_id": ["point_id"]}, values={"commodity": {"aurum": "gold"}},
+                    date_format="%d.%m.%Y")
+    state, _ = upload_mapping.state_from_mapping(saved, step)
+    again, _ = upload_mapping.mapping_from_state(state, step, {}, {}, None)
+    assert dict(again.values["commodity"]) == {"aurum": "gold"} and again.date_format == "%d.%m.%Y"
+    state[upload_mapping.value_key(step.ident, "commodity", "aurum")] = upload_mapping.KEEP  # a box, set back
+    again, _ = upload_mapping.mapping_from_state(state, step, {"commodity": ("aurum",)}, {}, None)
+    assert "commodity" not in again.values
+    with_constant = Mapping(layer="sites", constants={"commodity": "Or"})
+    state, _ = upload_mapping.state_from_mapping(with_constant, step)
+    assert state[upload_mapping.widget_key(keys.UPLOAD_MAP_FIELD, step.ident, "commodity")] == upload_mapping.CONSTANT
+    assert state[upload_mapping.widget_key(keys.UPLOAD_MAP_CONSTANT, step.ident, "commodity")] == "gold"

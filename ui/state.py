@@ -57,6 +57,7 @@ UPLOAD_MAP_VALUE = "upload.map_value"  # ".<field>.<digest of the value>": what 
 UPLOAD_MAP_IDS = "upload.map_generate_ids"
 UPLOAD_MAP_DATES = "upload.map_date_format"
 UPLOAD_MAP_SAVED = "upload.map_saved"  # the saved mapping picked to fill the step
+UPLOAD_MAP_CARRY = "upload.map_carry"  # what the mapping picked says that this file shows no box for (kept as is)
 UPLOAD_MAP_NAME = "upload.map_name"  # the name to save the mapping under
 UPLOAD_MAP_MESSAGE = "upload.map_message"  # (kind, text) left by the save or pick callback
 

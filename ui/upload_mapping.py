@@ -23,7 +23,9 @@ from asmgeo.ingest.mapping import Mapping, MappingError
 from asmgeo.ingest.named_mappings import load_named_mapping, named_mappings, save_named_mapping
 from asmgeo.ingest.proposals import FieldProposal, Proposals, ambiguous_formats, propose, unknown_values
 from asmgeo.ingest.readers import RawFeatures, list_source_layers, read_features
+from asmgeo.ingest.values import choice_index
 from asmgeo.maps import popups
+from asmgeo.schema import alias_key
 from ui import data, feedback
 from ui import state as keys
 from ui.feedback import plain
@@ -43,7 +45,8 @@ SHORT_SHA = 12
 class Step:
     """The mapping step of one file for one layer: where its widgets live and what the file offers."""
 
-    ident: str  # "<sha256 prefix>.<layer>", the suffix of every widget key
+    ident: str  # "<sha256 prefix>.<layer>[.<source layer digest>]", the suffix of every widget key
+    sha256: str
     layer: str
     proposals: Proposals
     raw: RawFeatures
@@ -87,7 +90,8 @@ def read_step(name: str, content: bytes, layer: str, source_layer: str | None, l
     raw = _with_file(name, content, read)
     if raw is None or len(raw.frame) == 0:
         return None
-    return Step(step_id(hashlib.sha256(content).hexdigest(), layer, source_layer), layer, propose(raw, layer), raw)
+    sha = hashlib.sha256(content).hexdigest()
+    return Step(step_id(sha, layer, source_layer), sha, layer, propose(raw, layer), raw)
 
 
 def step_id(sha256: str, layer: str, source_layer: str | None = None) -> str:
@@ -169,14 +173,18 @@ def mapping_from_state(state: AbcMapping[str, object], step: Step, unknown: AbcM
                 constants[proposal.name] = str(value).strip()
         elif chosen in step.proposals.columns:
             columns[proposal.name] = (chosen,)
+    carried = state.get(widget_key(keys.UPLOAD_MAP_CARRY, step.ident)) or {}
     values = {}
-    for field, listed in unknown.items():
-        pairs = {v: state.get(value_key(step.ident, field, v), KEEP) for v in listed}
+    for field in dict.fromkeys([*carried.get("values", {}), *unknown]):
+        listed = unknown.get(field, ())
+        pairs = {v: target for v, target in carried.get("values", {}).get(field, {}).items() if v not in listed}
+        pairs.update({v: state.get(value_key(step.ident, field, v), KEEP) for v in listed})
         if any(pairs.values()):
             values[field] = {v: target for v, target in pairs.items() if target}
-    date_format = None
     if dates:
         date_format = state.get(widget_key(keys.UPLOAD_MAP_DATES, step.ident), AUTO_DATES) or None
+    else:  # no box for the date order: the format of the mapping picked still reads this file's dates
+        date_format = carried.get("date_format")
     generate = bool(state.get(widget_key(keys.UPLOAD_MAP_IDS, step.ident), False))
     for name, value in list(constants.items()):  # a value the field cannot hold is said and left out
         try:
@@ -205,7 +213,10 @@ def state_from_mapping(mapping: Mapping, step: Step, lang: str = "en") -> tuple[
                                  columns=", ".join(found)))
         elif proposal.name in mapping.constants:
             state[key] = CONSTANT
-            state[widget_key(keys.UPLOAD_MAP_CONSTANT, step.ident, proposal.name)] = mapping.constants[proposal.name]
+            value = mapping.constants[proposal.name]
+            if proposal.kind == "category":  # the box holds the known values: "Or" kept as gold
+                value = choice_index(proposal.name, dict(mapping.values.get(proposal.name, {})))[alias_key(value)]
+            state[widget_key(keys.UPLOAD_MAP_CONSTANT, step.ident, proposal.name)] = value
         else:
             state[key] = default_option(proposal)
         if wanted and not found:
@@ -218,6 +229,8 @@ def state_from_mapping(mapping: Mapping, step: Step, lang: str = "en") -> tuple[
             state[value_key(step.ident, field, value)] = target
     state[widget_key(keys.UPLOAD_MAP_IDS, step.ident)] = mapping.generate_ids
     state[widget_key(keys.UPLOAD_MAP_DATES, step.ident)] = mapping.date_format or AUTO_DATES
+    state[widget_key(keys.UPLOAD_MAP_CARRY, step.ident)] = {  # for the parts this file shows no box for
+        "values": {field: dict(pairs) for field, pairs in mapping.values.items()}, "date_format": mapping.date_format}
     return state, dropped
 
 
@@ -305,14 +318,16 @@ def mapping_step(step: Step, source_layer: str | None, lang: str) -> Mapping:
         for proposal in optional:
             _field_row(step, proposal, lang)
     state = st.session_state
-    partial, _ = mapping_from_state(state, step, {}, {}, source_layer, lang)
-    unknown = unknown_values(step.raw, step.layer, partial)
-    dates = ambiguous_formats(step.raw, step.layer, partial)
+    chosen, _ = mapping_from_state(state, step, {}, {}, source_layer, lang)
+    partial = Mapping(layer=step.layer, columns=chosen.columns, lang=lang)  # which columns feed the fields now
+    unknown, dates = cached(step.sha256, ("values", step.ident, partial.to_text()),
+                            lambda: (unknown_values(step.raw, step.layer, partial),
+                                     ambiguous_formats(step.raw, step.layer, partial)))
     _value_rows(step, unknown, lang)
     _date_and_ids(step, dates, lang)
     mapping, refused = mapping_from_state(state, step, unknown, dates, source_layer, lang)
     for text in refused:
-        st.warning(text)
+        st.warning(plain(text))  # it quotes what the user typed
     _save_row(step, mapping, lang)
     return mapping
 
@@ -383,10 +398,9 @@ def _date_and_ids(step: Step, dates: AbcMapping[str, tuple[str, str]], lang: str
 def _date_format_label(date_format: str, lang: str) -> str:
     if date_format == AUTO_DATES:
         return t("upload.map_dates_unset", lang)
-    day_first = date_format.index("%d") < date_format.index("%m") if "%d" in date_format and "%m" in date_format \
-        else None
-    if day_first is None:
+    if "%d" not in date_format or "%m" not in date_format:
         return date_format
+    day_first = date_format.index("%d") < date_format.index("%m")
     return t("upload.map_dates_day_first" if day_first else "upload.map_dates_month_first", lang, format=date_format)
 
 

@@ -5,12 +5,18 @@ Hostile property values stay text on the page and in both maps; a KoboToolbox XL
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from pathlib import Path
 
 import kobo_xlsx
 import pytest
 from playwright.sync_api import Error as PlaywrightError
+
+from ui import state as keys
+from ui import upload_mapping
+from ui.uploader import key_class
 
 from .conftest import SCENARIO_TIMEOUT_S, SITE_MARKERS_JS, map_frame, wait_for_app
 
@@ -164,3 +170,127 @@ def test_a_kobo_xlsx_export_is_validated_on_the_page(streamlit_server, page, tmp
     assert len(preview.evaluate(OVERLAYS_JS, "asmgeo-upload-accepted")) == 3
     _fits(preview, [(12.55, -12.18), (13.2, -12.1), (13.05, -12.35)])
     assert page.locator(_ST_EXCEPTION).count() == 0, page.locator(_ST_EXCEPTION).all_inner_texts()
+
+
+# --------------------------------------------------------------- real survey data in (issue 11)
+
+_METRICS = '[data-testid="stMetricValue"]'
+
+
+def _metrics(page) -> list[str]:
+    return page.locator(_METRICS).all_inner_texts()
+
+
+def _upload(page, path: Path) -> None:
+    page.locator('input[type="file"]').set_input_files(str(path))
+    page.get_by_text(f"Report for {path.name}").wait_for(timeout=FIRST_LOAD_TIMEOUT_S * 1000)
+    wait_for_app(page)
+
+
+def _ident(path: Path, layer: str = "sites") -> str:
+    return upload_mapping.step_id(hashlib.sha256(path.read_bytes()).hexdigest(), layer)
+
+
+def _select(page, key: str, option: re.Pattern | str) -> None:
+    """Open the select box of ``key`` and click the option named ``option``; wait for the rerun."""
+    opener = page.locator(f".{key_class(key)} button[aria-haspopup='listbox']")
+    choice = page.get_by_role("option", name=option).first
+    for _ in range(3):  # a click landing while the page reruns may leave the list closed: open it again
+        opener.click()
+        try:
+            choice.wait_for(timeout=5_000)
+            break
+        except PlaywrightError:
+            page.keyboard.press("Escape")
+    choice.click()
+    wait_for_app(page)
+
+
+def _no_exception(page) -> None:
+    assert page.locator(_ST_EXCEPTION).count() == 0, page.locator(_ST_EXCEPTION).all_inner_texts()
+
+
+def test_an_impossible_coordinate_is_listed_and_downloadable(fresh_server, page, tmp_path):
+    path = tmp_path / "one_bad_latitude.csv"
+    path.write_text("site_id,commodity,survey_date,lon,lat\nE-001,gold,2024-03-15,-12.18,12.55\n"
+                    "E-002,gold,2024-03-16,-12.10,123\nE-003,gold,2024-03-17,-12.35,13.05\n", encoding="utf-8")
+    page.goto(f"{fresh_server}/upload", wait_until="domcontentloaded")
+    wait_for_app(page, timeout=FIRST_LOAD_TIMEOUT_S)
+    _upload(page, path)
+    _no_exception(page)
+    assert _metrics(page) == ["3", "2", "1"]
+    cells = page.locator('[data-testid="stDataFrame"] [role="gridcell"]').all_text_contents()
+    assert "1" in cells and any("123" in cell and "latitude" in cell for cell in cells), cells
+
+    # Streamlit 1.67 draws a <button> (no href): the click makes the link; the served bytes are fetched again from it
+    button = page.get_by_role("button", name="Download rejected features (GeoJSON)")
+    assert button.count() == 1
+    with page.expect_download(timeout=60_000) as caught:
+        button.click()
+    download = caught.value
+    assert download.suggested_filename == "one_bad_latitude_rejected.geojson"
+    served = page.request.get(download.url)
+    assert served.ok and served.body() == Path(download.path()).read_bytes(), download.url
+    rejected = json.loads(served.body())
+    assert [f["properties"]["site_id"] for f in rejected["features"]] == ["E-002"]
+    assert rejected["features"][0]["properties"]["_feature"] == 1
+    assert "123" in json.dumps(rejected["features"][0])
+    _no_exception(page)
+    assert not page.page_errors, page.page_errors
+
+
+SURVEY_HEADER = "point_id,metal,visited,lon,lat,team\n"
+
+
+def test_a_mapping_made_on_the_page_is_saved_and_reused_for_the_next_file(fresh_server, page, tmp_path):
+    first = tmp_path / "survey_a.csv"
+    first.write_text(SURVEY_HEADER + "P-001,oro,2024-03-15,-12.18,12.55,north\n"
+                     "P-002,aurum,2024-03-16,-12.10,13.20,north\nP-003,cobre,2024-03-17,-12.35,13.05,south\n",
+                     encoding="utf-8")
+    second = tmp_path / "survey_b.csv"
+    second.write_text(SURVEY_HEADER + "Q-001,aurum,2024-06-01,-12.20,12.60,east\n"
+                      "Q-002,oro,2024-06-02,-12.25,12.70,west\nQ-003,oro,2024-06-03,-12.30,12.80,west\n"
+                      "Q-004,cobre,2024-06-04,-12.15,12.65,east\n", encoding="utf-8")
+    page.goto(f"{fresh_server}/upload", wait_until="domcontentloaded")
+    wait_for_app(page, timeout=FIRST_LOAD_TIMEOUT_S)
+    _upload(page, first)
+    assert _metrics(page) == ["3", "0", "3"]
+    assert page.get_by_text("rejects 3 features").count() == 3  # site_id, commodity, survey_date: each once
+
+    ident = _ident(first)
+    for field, column in (("site_id", "point_id"), ("commodity", "metal"), ("survey_date", "visited")):
+        _select(page, upload_mapping.widget_key(keys.UPLOAD_MAP_FIELD, ident, field), re.compile(f"^{column}"))
+        _no_exception(page)
+    assert _metrics(page) == ["3", "2", "1"]
+    _select(page, upload_mapping.value_key(ident, "commodity", "aurum"), "Gold (gold)")
+    assert _metrics(page) == ["3", "3", "0"]
+    page.get_by_text("Columns kept with each feature but not published: team").wait_for(timeout=10_000)
+
+    name = page.locator(f".{key_class(upload_mapping.widget_key(keys.UPLOAD_MAP_NAME, ident))} input")
+    name.fill("survey form A")
+    name.press("Enter")
+    wait_for_app(page)
+    page.get_by_role("button", name="Save mapping").click()
+    page.locator(_SUCCESS, has_text="Mapping saved as survey form A").wait_for(timeout=60_000)
+    wait_for_app(page)
+
+    _upload(page, second)
+    assert _metrics(page) == ["4", "0", "4"]
+    ident = _ident(second)
+    _select(page, upload_mapping.widget_key(keys.UPLOAD_MAP_SAVED, ident), "survey form A")
+    page.locator(_SUCCESS, has_text="Mapping survey form A filled in.").wait_for(timeout=60_000)
+    wait_for_app(page)
+    assert _metrics(page) == ["4", "4", "0"]
+    assert page.get_by_text("No issues").count() == 0  # the kept column is still said
+    _no_exception(page)
+
+    source = page.get_by_role("textbox", name="Source of the data", exact=True)
+    source.fill("Survey team B, 2024")
+    source.press("Enter")
+    wait_for_app(page)
+    page.get_by_role("button", name="Commit accepted features").click()
+    page.locator(_SUCCESS, has_text="4 feature(s) written").wait_for(timeout=60_000)
+    wait_for_app(page)
+    page.get_by_text("Columns kept but not published").wait_for(timeout=60_000)
+    _no_exception(page)
+    assert not page.page_errors, page.page_errors
