@@ -5,7 +5,7 @@ import streamlit as st
 
 from asmgeo.i18n import t
 from ui import state as keys
-from ui import upload_flow, upload_sections
+from ui import demo_data, upload_flow, upload_sections
 from ui.feedback import errors_shown, lang
 from ui.frame import leave_legacy_pages_mode
 from ui.uploader import file_uploader
@@ -29,4 +29,4 @@ if upload is not None:  # its layer (a file with several), the mapping step, the
 st.divider()
 with errors_shown():
     upload_sections.batches(L)
-from ui.demo_data import removal_box; removal_box(L)  # noqa: E402, E702 (one line, so merges stay trivial)
+demo_data.removal_box(L)
