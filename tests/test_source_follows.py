@@ -26,7 +26,7 @@ from streamlit.testing.v1 import AppTest
 from asmgeo.domain import ground, practices, profile, query
 from asmgeo.i18n import LANGUAGES, date, t
 from asmgeo.ingest import commit
-from asmgeo.ingest.validate import validate_file
+from asmgeo.ingest.validate import validate_file, with_provenance
 from asmgeo.maps import explorer, popups, share, upload_map, viewport
 from asmgeo.outputs import briefing, export, handout, handout_layers, standalone
 from asmgeo.provenance import (
@@ -338,12 +338,11 @@ def _kobo_csv(folder: Path, lon: float = -78.5, lat: float = -1.5) -> Path:
 
 
 def _import(store, path: Path) -> None:
-    """Validate, import (with the batch's licence on each feature) and approve ``path``."""
+    """Validate, import (as ``--source KOBO --licence LICENCE`` give them) and approve ``path``."""
     report = validate_file(path, "sites", boundaries.load_countries("full"))
     assert report.accepted_count == 2, report.issues
     assert report.accepted["extra"].str.contains(PHONE, regex=False).any()  # the phone is kept with the feature
-    report.accepted["licence"] = LICENCE
-    result = commit.import_report(store, report, by="test")
+    result = commit.import_report(store, with_provenance(report, KOBO, LICENCE), by="test")
     batches.approve(store, result.batch)
 
 
