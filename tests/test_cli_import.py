@@ -3,35 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import kobo_xlsx
 import upload_fixtures as uf
+from cli_runs import REPO_ROOT, cli_env, cli_store, run_cli
 
-from asmgeo.store import Store, batches, open_store
+from asmgeo.store import batches
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 UPLOADS = uf.UPLOADS
 
 
-def _env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASMGEO_")}
-    env.update(ASMGEO_STORE=str(tmp_path / "store" / "s.gpkg"), ASMGEO_RASTER_DIR=str(tmp_path / "rasters"))
-    return env
-
-
-def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "-m", "asmgeo", *args], cwd=REPO_ROOT, env=_env(tmp_path),
-                            capture_output=True, text=True, timeout=300)
-    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout, result.stderr
-    return result
-
-
-def _store(tmp_path: Path) -> Store:
-    return open_store(tmp_path / "store" / "s.gpkg")
+_env, _run, _store = cli_env, run_cli, cli_store
 
 
 def _json(result: subprocess.CompletedProcess) -> dict:

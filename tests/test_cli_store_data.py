@@ -6,42 +6,25 @@ Each test runs the command line in subprocesses against its own temporary store,
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import upload_fixtures as uf
+from cli_runs import cli_env, cli_store, run_cli
 
 from asmgeo.demo import install
 from asmgeo.i18n import t
 from asmgeo.ingest.mapping import Mapping
 from asmgeo.ingest.named_mappings import mapping_hash, named_mappings
 from asmgeo.provenance import DEMO_LICENCE, DEMO_SOURCE
-from asmgeo.store import Store, batches, open_store
+from asmgeo.store import batches
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 UPLOADS = uf.UPLOADS
 HEADER = "site_id;commodity;survey_date;_gps_latitude;_gps_longitude;_uuid\n"
 RECORDS = ["S-1;Or;2024-03-15;12.55;-12.18;uuid-1", "S-2;Or;2024-03-16;12.60;-12.20;uuid-2",
            "S-3;Or;2024-03-17;12.65;-12.22;uuid-3"]
 
 
-def _env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASMGEO_")}
-    env.update(ASMGEO_STORE=str(tmp_path / "store" / "s.gpkg"), ASMGEO_RASTER_DIR=str(tmp_path / "rasters"))
-    return env
-
-
-def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "-m", "asmgeo", *args], cwd=REPO_ROOT, env=_env(tmp_path),
-                            capture_output=True, text=True, timeout=600)
-    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout, result.stderr
-    return result
-
-
-def _store(tmp_path: Path) -> Store:
-    return open_store(tmp_path / "store" / "s.gpkg")
+_env, _run, _store = cli_env, run_cli, cli_store
 
 
 def _export(tmp_path: Path, name: str, records: list[str]) -> Path:
