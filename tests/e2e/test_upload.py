@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 import re
 from pathlib import Path
 
@@ -112,6 +113,16 @@ def _fits(frame, points: list[tuple[float, float]]) -> None:
     assert zoom >= 8 and inside, f"zoom {zoom}, all points in view: {inside}"
 
 
+def _issue_cells(page, wanted, timeout_s: float = 60) -> list[str]:
+    """The texts of the issues table's cells once ``wanted(cells)`` holds (the grid fills its cells after the run ends)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        cells = page.locator('[data-testid="stDataFrame"] [role="gridcell"]').all_text_contents()
+        if wanted(cells) or time.monotonic() > deadline:
+            return cells
+        page.wait_for_timeout(200)
+
+
 def _no_script_ran(page) -> None:
     for frame in page.frames:
         assert frame.evaluate("typeof window.__xss") == "undefined", frame.url
@@ -128,7 +139,7 @@ def test_script_in_a_property_stays_text_everywhere_on_the_upload_page(fresh_ser
     page.get_by_text("Report for xss_sites.geojson").wait_for(timeout=FIRST_LOAD_TIMEOUT_S * 1000)
     wait_for_app(page)
 
-    cells = page.locator('[data-testid="stDataFrame"] [role="gridcell"]').all_text_contents()
+    cells = _issue_cells(page, lambda cells: any(XSS in cell and "is not a known value" in cell for cell in cells))
     assert any(XSS in cell and "is not a known value" in cell for cell in cells), cells
 
     preview = _folium_frame_with(page, "asmgeo-upload-rejected")
@@ -219,8 +230,12 @@ def test_an_impossible_coordinate_is_listed_and_downloadable(fresh_server, page,
     _upload(page, path)
     _no_exception(page)
     assert _metrics(page) == ["3", "2", "1"]
-    cells = page.locator('[data-testid="stDataFrame"] [role="gridcell"]').all_text_contents()
-    assert "1" in cells and any("123" in cell and "latitude" in cell for cell in cells), cells
+
+    def listed(cells: list[str]) -> bool:
+        return "1" in cells and any("123" in cell and "latitude" in cell for cell in cells)
+
+    cells = _issue_cells(page, listed)
+    assert listed(cells), cells
 
     # Streamlit 1.67 draws a <button> (no href): the click makes the link; the served bytes are fetched again from it
     button = page.get_by_role("button", name="Download rejected features (GeoJSON)")
