@@ -113,6 +113,13 @@ def _fits(frame, points: list[tuple[float, float]]) -> None:
     assert zoom >= 8 and inside, f"zoom {zoom}, all points in view: {inside}"
 
 
+def _type(page, box, text: str) -> None:
+    """Type ``text`` into the text input ``box`` as a user does (Enter sends it) and wait for the rerun."""
+    box.fill(text)
+    box.press("Enter")
+    wait_for_app(page)
+
+
 def _issue_cells(page, wanted, timeout_s: float = 60) -> list[str]:
     """The texts of the issues table's cells once ``wanted(cells)`` holds (the grid fills its cells after the run ends)."""
     deadline = time.monotonic() + timeout_s
@@ -281,10 +288,8 @@ def test_a_mapping_made_on_the_page_is_saved_and_reused_for_the_next_file(fresh_
     assert _metrics(page) == ["3", "3", "0"]
     page.get_by_text("Columns kept with each feature but not published: team").wait_for(timeout=10_000)
 
-    name = page.locator(f".{key_class(upload_mapping.widget_key(keys.UPLOAD_MAP_NAME, ident))} input")
-    name.fill("survey form A")
-    name.press("Enter")
-    wait_for_app(page)
+    _type(page, page.locator(f".{key_class(upload_mapping.widget_key(keys.UPLOAD_MAP_NAME, ident))} input"),
+          "survey form A")
     page.get_by_role("button", name="Save mapping").click()
     page.locator(_SUCCESS, has_text="Mapping saved as survey form A").wait_for(timeout=60_000)
     wait_for_app(page)
@@ -299,10 +304,7 @@ def test_a_mapping_made_on_the_page_is_saved_and_reused_for_the_next_file(fresh_
     assert page.get_by_text("No issues").count() == 0  # the kept column is still said
     _no_exception(page)
 
-    source = page.get_by_role("textbox", name="Source of the data", exact=True)
-    source.fill("Survey team B, 2024")
-    source.press("Enter")
-    wait_for_app(page)
+    _type(page, page.get_by_role("textbox", name="Source of the data", exact=True), "Survey team B, 2024")
     page.get_by_role("button", name="Commit accepted features").click()
     page.locator(_SUCCESS, has_text="4 feature(s) written").wait_for(timeout=60_000)
     wait_for_app(page)
